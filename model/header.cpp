@@ -1,0 +1,234 @@
+#include "model/header.h"
+
+#include "model/overloaded.h"
+
+#include <array>
+#include <cstdint>
+
+namespace authconform::model {
+namespace {
+
+constexpr std::string_view k_alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+int base64_value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<ParsedHeader> parse_basic(std::string_view value) {
+  auto decoded = decode_base64_strict(value);
+  if (!decoded || !is_valid_utf8(*decoded)) return std::nullopt;
+  const auto colon = decoded->find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  ParsedHeader parsed;
+  parsed.login = decoded->substr(0, colon);
+  parsed.secret = decoded->substr(colon + 1);
+  constexpr std::string_view k_suffix = "/token";
+  if (parsed.login.size() >= k_suffix.size() &&
+      std::string_view(parsed.login).substr(parsed.login.size() - k_suffix.size()) == k_suffix) {
+    parsed.kind = ParsedHeader::Kind::token;
+    parsed.login.resize(parsed.login.size() - k_suffix.size());
+  }
+  return parsed;
+}
+
+}  // namespace
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower_ascii(a[i]) != lower_ascii(b[i])) return false;
+  return true;
+}
+
+std::optional<std::string> decode_base64_strict(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    std::array<int, 4> v{};
+    int pads = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = text[i + k];
+      if (c == '=' && last && k >= 2) {
+        ++pads;
+        v[k] = 0;
+        continue;
+      }
+      if (pads > 0) return std::nullopt;  // data after padding
+      v[k] = base64_value(c);
+      if (v[k] < 0) return std::nullopt;
+    }
+    const std::uint32_t n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
+    // Canonical form: the bits that padding drops must be zero.
+    if ((pads == 1 && (n & 0xFF)) || (pads == 2 && (n & 0xFFFF))) return std::nullopt;
+    out.push_back(static_cast<char>(n >> 16));
+    if (pads < 2) out.push_back(static_cast<char>((n >> 8) & 0xFF));
+    if (pads < 1) out.push_back(static_cast<char>(n & 0xFF));
+  }
+  return out;
+}
+
+std::string encode_base64(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const std::uint32_t n = (std::uint8_t(bytes[i]) << 16) | (std::uint8_t(bytes[i + 1]) << 8) |
+                            std::uint8_t(bytes[i + 2]);
+    out += {k_alphabet[n >> 18], k_alphabet[(n >> 12) & 63], k_alphabet[(n >> 6) & 63],
+            k_alphabet[n & 63]};
+  }
+  if (i + 1 == bytes.size()) {
+    const std::uint32_t n = std::uint8_t(bytes[i]) << 16;
+    out += {k_alphabet[n >> 18], k_alphabet[(n >> 12) & 63], '=', '='};
+  } else if (i + 2 == bytes.size()) {
+    const std::uint32_t n = (std::uint8_t(bytes[i]) << 16) | (std::uint8_t(bytes[i + 1]) << 8);
+    out += {k_alphabet[n >> 18], k_alphabet[(n >> 12) & 63], k_alphabet[(n >> 6) & 63], '='};
+  }
+  return out;
+}
+
+bool is_valid_utf8(std::string_view bytes) {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto c = static_cast<std::uint8_t>(bytes[i]);
+    int extra = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; }
+    else return false;
+    if (i + extra >= bytes.size()) return false;  // truncated sequence
+    for (int k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<std::uint8_t>(bytes[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    static constexpr std::uint32_t k_min[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < k_min[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::optional<ParsedHeader> parse_authorization(std::string_view header) {
+  header = trim(header);
+  std::size_t end = 0;
+  while (end < header.size() && !is_space(header[end])) ++end;
+  const std::string_view scheme = header.substr(0, end);
+  // At least one space must separate scheme and value.
+  if (end == header.size()) return std::nullopt;
+  const std::string_view value = trim(header.substr(end));
+  if (iequals_ascii(scheme, "basic")) return parse_basic(value);
+  if (iequals_ascii(scheme, "bearer")) {
+    if (value.empty()) return std::nullopt;
+    return ParsedHeader{ParsedHeader::Kind::bearer, {}, std::string(value)};
+  }
+  return std::nullopt;
+}
+
+std::string symbolic_secret(std::string_view kind, std::string_view name) {
+  std::string s = "\x02";
+  s += kind;
+  s += ':';
+  s += name;
+  return s;
+}
+
+namespace {
+
+// Finds the '}' that closes a placeholder opened before `from`, allowing
+// nested ${...} inside (for ${base64:...}).
+std::size_t find_closing(std::string_view text, std::size_t from) {
+  int depth = 1;
+  for (std::size_t i = from; i < text.size(); ++i) {
+    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') { ++depth; ++i; }
+    else if (text[i] == '}' && --depth == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
+bool expand_into(std::string_view text, const SecretResolver& resolve, std::string& out,
+                 std::string* error) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto open = text.find("${", i);
+    if (open == std::string_view::npos) { out += text.substr(i); break; }
+    out += text.substr(i, open - i);
+    const auto close = find_closing(text, open + 2);
+    if (close == std::string_view::npos) {
+      if (error) *error = "unclosed '${' in header template";
+      return false;
+    }
+    const std::string_view inner = text.substr(open + 2, close - open - 2);
+    const auto colon = inner.find(':');
+    const std::string_view kind = inner.substr(0, colon);
+    const std::string_view arg = colon == std::string_view::npos ? "" : inner.substr(colon + 1);
+    if (kind == "base64") {
+      std::string plain;
+      if (!expand_into(arg, resolve, plain, error)) return false;
+      out += encode_base64(plain);
+    } else if (kind == "token" || kind == "oauth" || kind == "email") {
+      out += resolve(kind, arg);
+    } else {
+      if (error) *error = "unknown placeholder '${" + std::string(inner) +
+                          "}' (use ${token:NAME}, ${oauth:NAME}, ${email:USER} or ${base64:TEXT})";
+      return false;
+    }
+    i = close + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> expand_header_template(std::string_view text,
+                                                  const SecretResolver& resolve,
+                                                  std::string* error) {
+  std::string out;
+  if (!expand_into(text, resolve, out, error)) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> render_authorization(const Credential& credential,
+                                                const SecretResolver& resolve,
+                                                std::string* error) {
+  return std::visit(
+      Overloaded{
+          [](const NoCredential&) -> std::optional<std::string> { return std::nullopt; },
+          [](const PasswordCredential& c) -> std::optional<std::string> {
+            return "Basic " + encode_base64(c.email + ":" + c.password);
+          },
+          [&](const TokenCredential& c) -> std::optional<std::string> {
+            return "Basic " + encode_base64(c.email + "/token:" + resolve("token", c.token));
+          },
+          [&](const OAuthCredential& c) -> std::optional<std::string> {
+            return "Bearer " + resolve("oauth", c.oauth);
+          },
+          [&](const RawCredential& c) -> std::optional<std::string> {
+            return expand_header_template(c.header, resolve, error);
+          },
+      },
+      credential);
+}
+
+}  // namespace authconform::model

@@ -1,0 +1,53 @@
+// The Authorization header, both ways: reading it as spec/policy.md §1 says,
+// and writing it from a credential (with the model's symbolic secrets, or a
+// target's real ones).
+#pragma once
+
+#include "model/request.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace authconform::model {
+
+// A well-formed header, decoded. A `/token` login selects the token path.
+struct ParsedHeader {
+  enum class Kind : unsigned char { password, token, bearer } kind = Kind::password;
+  std::string login;   // the email (without "/token"); empty for bearer
+  std::string secret;  // password, token secret or bearer secret
+};
+
+// Scheme without case, one or more spaces, value trimmed; Basic values are
+// strict base64 of UTF-8 text split at the first ':'. nullopt: malformed (ANO-2).
+std::optional<ParsedHeader> parse_authorization(std::string_view header);
+
+// Strict RFC 4648 §4 base64 (padding required, no whitespace); nullopt otherwise.
+std::optional<std::string> decode_base64_strict(std::string_view text);
+std::string encode_base64(std::string_view bytes);
+bool is_valid_utf8(std::string_view bytes);
+bool iequals_ascii(std::string_view a, std::string_view b);
+
+// Where a credential names a secret or an email, the resolver supplies it.
+// The model's resolver gives symbolic secrets; an HTTP target's gives the real
+// ones it received. `kind` is "token", "oauth" or "email".
+using SecretResolver = std::function<std::string(std::string_view kind, std::string_view name)>;
+
+// The header value a credential sends; nullopt for NoCredential. For a
+// RawCredential, `error` (when not null) receives a message about a bad
+// template and nullopt is returned.
+std::optional<std::string> render_authorization(const Credential& credential,
+                                                const SecretResolver& resolve,
+                                                std::string* error = nullptr);
+
+// Fills the placeholders of a RawCredential template (see request.h).
+std::optional<std::string> expand_header_template(std::string_view text,
+                                                  const SecretResolver& resolve,
+                                                  std::string* error = nullptr);
+
+// The model's stand-in for the secret of token/OAuth token NAME. No header a
+// scenario writes literally can contain it (it starts with a control byte).
+std::string symbolic_secret(std::string_view kind, std::string_view name);
+
+}  // namespace authconform::model

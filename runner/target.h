@@ -1,0 +1,57 @@
+// A target is what scenarios and fuzzing run against: the model itself, or a
+// live service over HTTP through a profile. Each scenario (each fuzzed
+// sequence) runs in an account of its own.
+#pragma once
+
+#include "model/outcome.h"
+#include "model/request.h"
+#include "reports/results.h"
+#include "runner/scenario.h"
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace authconform::runner {
+
+using reports::Exchange;
+
+struct Observation {
+  model::Outcome outcome;
+  Exchange exchange;
+};
+
+// The target broke: it could not be reached or answered something the profile
+// cannot classify. Never a verdict on conformance: runs stop and exit 3.
+class TargetError : public std::runtime_error {
+ public:
+  enum class Kind { unreachable, timeout, connection_reset, protocol, unclassifiable, too_large };
+  TargetError(Kind kind, std::string message, Exchange exchange = {})
+      : std::runtime_error(std::move(message)), m_kind(kind), m_exchange(std::move(exchange)) {}
+  Kind kind() const { return m_kind; }
+  const Exchange& exchange() const { return m_exchange; }
+
+ private:
+  Kind m_kind;
+  Exchange m_exchange;
+};
+
+// One sandbox account on a target. Not thread-safe; one per worker.
+class AccountSession {
+ public:
+  virtual ~AccountSession() = default;  // deletes the account where the target can
+  // Sends one request and classifies the answer. Throws TargetError.
+  virtual Observation execute(const model::Request& request) = 0;
+};
+
+class Target {
+ public:
+  virtual ~Target() = default;
+  // Creates a new account holding `users` besides the built-in admin. Throws TargetError.
+  virtual std::unique_ptr<AccountSession> open_account(const std::vector<ScenarioUser>& users) = 0;
+  // "model", or the URL, for reports.
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace authconform::runner
