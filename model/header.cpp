@@ -215,11 +215,15 @@ std::optional<std::string> render_authorization(const Credential& credential,
   return std::visit(
       Overloaded{
           [](const NoCredential&) -> std::optional<std::string> { return std::nullopt; },
-          [](const PasswordCredential& c) -> std::optional<std::string> {
-            return "Basic " + encode_base64(c.email + ":" + c.password);
+          [&](const PasswordCredential& c) -> std::optional<std::string> {
+            auto email = expand_header_template(c.email, resolve, error);
+            if (!email) return std::nullopt;
+            return "Basic " + encode_base64(*email + ":" + c.password);
           },
           [&](const TokenCredential& c) -> std::optional<std::string> {
-            return "Basic " + encode_base64(c.email + "/token:" + resolve("token", c.token));
+            auto email = expand_header_template(c.email, resolve, error);
+            if (!email) return std::nullopt;
+            return "Basic " + encode_base64(*email + "/token:" + resolve("token", c.token));
           },
           [&](const OAuthCredential& c) -> std::optional<std::string> {
             return "Bearer " + resolve("oauth", c.oauth);

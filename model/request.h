@@ -22,14 +22,15 @@ inline constexpr std::string_view k_admin_name = "admin";
 struct NoCredential {
   friend bool operator==(const NoCredential&, const NoCredential&) = default;
 };
-// Basic base64("{email}:{password}").
+// Basic base64("{email}:{password}"). `email` may be "${email:USER}" (the
+// email of a named user, which only the target knows for the built-in admin).
 struct PasswordCredential {
   std::string email;
   std::string password;
   friend bool operator==(const PasswordCredential&, const PasswordCredential&) = default;
 };
 // Basic base64("{email}/token:{secret of token}"). A token name that was never
-// generated stands for a made-up secret.
+// generated stands for a made-up secret. `email` as for PasswordCredential.
 struct TokenCredential {
   std::string email;
   std::string token;
