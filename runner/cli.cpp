@@ -13,6 +13,9 @@ constexpr std::array k_commands{
     Command{"rules", "print the rule catalogue of a policy", cmd_rules},
     Command{"simulate", "run scenarios on the model and explain every decision", cmd_simulate},
     Command{"run", "run scenarios against a target and compare with the model", cmd_run},
+    Command{"fuzz", "stateful differential fuzzing with shrinking", cmd_fuzz},
+    Command{"certify", "certify a target: suite, fuzzing, a verdict per rule, reports", cmd_certify},
+    Command{"report", "verify a certification's manifest, or merge shard reports", cmd_report},
     Command{"serve", "serve the reference target (with optional mutants)", cmd_serve},
 };
 

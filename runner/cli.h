@@ -37,5 +37,8 @@ int cmd_rules(CommandContext& context);
 int cmd_simulate(CommandContext& context);
 int cmd_run(CommandContext& context);
 int cmd_serve(CommandContext& context);
+int cmd_certify(CommandContext& context);
+int cmd_report(CommandContext& context);
+int cmd_fuzz(CommandContext& context);  // runner/cmd_fuzz.cpp
 
 }  // namespace authconform::runner
