@@ -1,0 +1,70 @@
+// The fuzzing phase of certification, over the fuzzer's library API.
+#include "runner/certify.h"
+#include "runner/fuzz_engine.h"
+#include "runner/fuzz_report.h"
+
+namespace authconform::runner {
+namespace {
+
+// Shard K of N fuzzes from a seed of its own, derived from the campaign's:
+// the shards' seeds together are the campaign's fuzzing seeds.
+std::uint64_t shard_seed(std::uint64_t seed, Shard shard) {
+  if (shard.count == 1) return seed;
+  return fuzz_batch_seed(seed, 1'000'000L + shard.index);
+}
+
+std::string result_name(FuzzVerdict verdict) {
+  switch (verdict) {
+    case FuzzVerdict::passed: return "passed";
+    case FuzzVerdict::failed: return "failed";
+    case FuzzVerdict::flaky: return "flaky";
+    case FuzzVerdict::inconclusive: return "inconclusive";
+  }
+  return "inconclusive";
+}
+
+std::string target_args(const FuzzPhaseOptions& o) {
+  std::string args;
+  if (!o.target_option.empty()) args += " --target " + o.target_option;
+  if (!o.profile_option.empty()) args += " --profile " + o.profile_option;
+  if (o.policy.policy != model::PolicyId::article)
+    args += " --policy " + std::string(model::policy_name(o.policy.policy));
+  if (o.policy.tokens_retired) args += " --tokens-retired";
+  return args;
+}
+
+}  // namespace
+
+reports::FuzzSummary run_fuzz_phase(Target& target, const FuzzPhaseOptions& o) {
+  FuzzOptions options;
+  options.seed = shard_seed(o.seed, o.shard);
+  options.time_s = o.seconds;
+  options.jobs = o.jobs;
+  options.policy = o.policy;
+  options.out_dir = o.out_dir;
+  options.target_args = target_args(o);
+  options.stop = o.stop;
+  options.shrink_time_s = std::min(60.0, std::max(10.0, o.seconds));
+  const FuzzResult r = run_fuzz(target, options);
+  reports::FuzzSummary s;
+  s.ran = true;
+  s.seeds = {options.seed};
+  s.sequences = r.sequences;
+  s.steps = r.steps;
+  s.requests = r.requests;
+  s.seconds = r.seconds;
+  s.rules_fired = r.rules_fired;
+  s.result = result_name(r.verdict);
+  s.counterexample_path = r.counterexample_path;
+  s.replay_command = r.counterexample_path.empty() ? r.replay_command : r.run_command;
+  if (r.mismatch) {
+    s.counterexample_rules = r.mismatch->rules;
+    s.message = "step " + std::to_string(r.mismatch->step) + " (" + r.mismatch->description + "): expected " +
+                model::to_string(r.mismatch->expected) + ", observed " + model::to_string(r.mismatch->observed);
+  }
+  if (r.verdict == FuzzVerdict::inconclusive) s.message = r.target_error;
+  s.details = fuzz_result_to_json(r, o.policy.policy);
+  return s;
+}
+
+}  // namespace authconform::runner
