@@ -84,11 +84,11 @@ void add_report_options(po::options_description& options) {
     ("verbose,v", po::bool_switch(), "print every step");
 }
 
-reports::FanOut make_listeners(const po::variables_map& vm, std::ostream& out) {
+reports::FanOut make_listeners(const po::variables_map& vm, std::ostream& out, int scenario_count) {
   reports::FanOut fan_out;
   const bool terminal = is_terminal(out);
   fan_out.add(reports::make_console_writer(
-      out, {terminal, terminal, vm["quiet"].as<bool>(), vm["verbose"].as<bool>()}));
+      out, {terminal, terminal, vm["quiet"].as<bool>(), vm["verbose"].as<bool>(), scenario_count}));
   if (auto p = vm["junit"].as<std::string>(); !p.empty()) fan_out.add(reports::make_junit_writer(p));
   if (auto p = vm["json"].as<std::string>(); !p.empty()) fan_out.add(reports::make_json_writer(p));
   if (auto p = vm["html"].as<std::string>(); !p.empty()) fan_out.add(reports::make_html_writer(p));
@@ -142,7 +142,7 @@ int cmd_run(CommandContext& context) {
   }
   if (scenarios.empty()) throw UsageError("no scenario matches the filters");
   TargetHandle handle = open_target(target_options, context.err);
-  reports::FanOut listeners = make_listeners(*vm, context.out);
+  reports::FanOut listeners = make_listeners(*vm, context.out, static_cast<int>(scenarios.size()));
   const reports::RunInfo info{replay_command(context, "run"), handle.description, handle.profile_name,
                               target_options.policy.policy, AUTHCONFORM_VERSION, now_iso8601(), {}};
   ScenarioRunner runner(handle.target(), {target_options.policy, 2, &install_interrupt_handler()});

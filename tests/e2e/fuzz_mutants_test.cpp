@@ -1,0 +1,123 @@
+// Fuzzing the embedded reference server over HTTP: the correct server passes,
+// every mutant is found with a fixed seed within a bounded number of
+// sequences, a few shrink to an exact minimal counterexample, and each
+// written counterexample fails `run` on its mutant and passes on the correct server.
+#include "runner/cli_options.h"
+#include "runner/fuzz_command.h"
+#include "runner/fuzz_engine.h"
+#include "runner/fuzz_report.h"
+#include "runner/scenario_loader.h"
+#include "runner/scenario_runner.h"
+#include "runner/target_factory.h"
+#include "target/mutants.h"
+#include "tests/utils/test_utils.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+namespace authconform::runner {
+namespace {
+
+constexpr long k_sequence_bound = 1500;  // a mutant must be found within this many sequences
+
+TargetHandle embedded(const std::string& mutant) {
+  TargetOptions options;
+  options.mutant = mutant;
+  std::ostringstream err;
+  return open_target(options, err);
+}
+
+FuzzOptions bounded(std::uint64_t seed) {
+  FuzzOptions o;
+  o.seed = seed;
+  o.runs = k_sequence_bound;
+  o.time_s = 0;
+  o.shrink_time_s = 30;
+  o.target_args = "";
+  return o;
+}
+
+std::vector<std::string> step_lines(const Scenario& s) {
+  std::vector<std::string> lines;
+  for (const Step& step : s.steps) lines.push_back(describe_step(step));
+  return lines;
+}
+
+TEST(FuzzEmbedded, CorrectServer_HasNoMismatch) {
+  TargetHandle handle = embedded("");
+  FuzzOptions o = bounded(42);
+  o.runs = 300;
+  o.jobs = 2;
+  const FuzzResult r = run_fuzz(handle.target(), o);
+  EXPECT_EQ(r.verdict, FuzzVerdict::passed) << (r.mismatch ? r.mismatch->description : r.target_error);
+  EXPECT_EQ(r.sequences, 300);
+}
+
+TEST(FuzzEmbedded, EveryMutant_IsFoundAndItsCounterexampleReplays) {
+  TargetHandle correct = embedded("");
+  const std::string out = testing::make_temp_dir("fuzz-mutants");
+  for (const target::MutantInfo& mutant : target::all_mutants()) {
+    SCOPED_TRACE(std::string(mutant.name));
+    TargetHandle handle = embedded(std::string(mutant.name));
+    FuzzOptions o = bounded(1);
+    o.out_dir = out + "/" + std::string(mutant.name);
+    const FuzzResult r = run_fuzz(handle.target(), o);
+    ASSERT_EQ(r.verdict, FuzzVerdict::failed) << r.target_error;
+    const ScenarioLoad load = load_scenario_file(r.counterexample_path);
+    ASSERT_TRUE(load.scenario) << (load.errors.empty() ? "" : load.errors.front().format());
+    EXPECT_EQ(ScenarioRunner(handle.target(), {}).run_scenario(*load.scenario).status,
+              reports::ScenarioStatus::failed);
+    EXPECT_EQ(ScenarioRunner(correct.target(), {}).run_scenario(*load.scenario).status,
+              reports::ScenarioStatus::passed);
+  }
+  std::filesystem::remove_all(out);
+}
+
+TEST(FuzzEmbedded, StaleTokenCache_ShrinksToTheExactMinimalSequence) {
+  TargetHandle handle = embedded("stale-token-cache");
+  const FuzzResult r = run_fuzz(handle.target(), bounded(1));
+  ASSERT_EQ(r.verdict, FuzzVerdict::failed);
+  EXPECT_EQ(step_lines(*r.counterexample), std::vector<std::string>{});
+}
+
+TEST(FuzzEmbedded, OAuthGatedByTokenAccess_ShrinksToOneRequest) {
+  TargetHandle handle = embedded("oau1-gated-by-token-access");
+  const FuzzResult r = run_fuzz(handle.target(), bounded(1));
+  ASSERT_EQ(r.verdict, FuzzVerdict::failed);
+  EXPECT_EQ(step_lines(*r.counterexample), std::vector<std::string>{"request me as OAuth token admin-oauth"});
+  EXPECT_EQ(r.counterexample->rules, (std::vector<model::RuleId>{model::RuleId::OAU_1, model::RuleId::PRB_1}));
+}
+
+TEST(FuzzEmbedded, TokenLimitNotEnforced_IsFoundThroughTheFill) {
+  TargetHandle handle = embedded("tok8-no-token-limit");
+  const FuzzResult r = run_fuzz(handle.target(), bounded(1));
+  ASSERT_EQ(r.verdict, FuzzVerdict::failed);
+  EXPECT_EQ(r.mismatch->expected, model::Outcome::forbidden(model::Reason::token_limit_reached));
+  EXPECT_GT(r.counterexample->steps.size(), model::k_token_limit);
+}
+
+// The command line: a mismatch exits 1, names the file, and `run` replays it.
+TEST(FuzzEmbedded, Cli_WritesTheCounterexampleAndExits1) {
+  const std::string dir = testing::make_temp_dir("fuzz-cli-mutant");
+  std::ostringstream out, err;
+  CommandContext context{{"--mutant", "pwd7-wrong-password-401", "--seed", "4", "--runs", "500", "--out", dir,
+                          "--json", dir + "/summary.json", "-q"},
+                         out, err};
+  EXPECT_EQ(cmd_fuzz(context), 1) << err.str();
+  const auto json = nlohmann::json::parse(testing::read_file(dir + "/summary.json"));
+  EXPECT_EQ(json["result"], "failed");
+  const std::string path = json["counterexample_path"];
+  EXPECT_EQ(path, dir + "/fuzz-counterexample-4.yaml");
+  EXPECT_NE(out.str().find("FAILED: the target differs from the model at step "), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("  counterexample: " + path + "\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("  replay it:      authconform run " + path + " --mutant pwd7-wrong-password-401\n"),
+            std::string::npos)
+      << out.str();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace authconform::runner
