@@ -75,9 +75,10 @@ std::optional<std::string> decode_base64_strict(std::string_view text) {
       v[k] = base64_value(c);
       if (v[k] < 0) return std::nullopt;
     }
+    // The bits that padding drops are ignored, as RFC 4648 §3.5 lets decoders
+    // do: the spec asks for the alphabet, padding and no whitespace, no more
+    // (docs/spec-choices.md C14).
     const std::uint32_t n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
-    // Canonical form: the bits that padding drops must be zero.
-    if ((pads == 1 && (n & 0xFF)) || (pads == 2 && (n & 0xFFFF))) return std::nullopt;
     out.push_back(static_cast<char>(n >> 16));
     if (pads < 2) out.push_back(static_cast<char>((n >> 8) & 0xFF));
     if (pads < 1) out.push_back(static_cast<char>(n & 0xFF));
@@ -132,11 +133,11 @@ bool is_valid_utf8(std::string_view bytes) {
 
 std::optional<ParsedHeader> parse_authorization(std::string_view header) {
   header = trim(header);
-  std::size_t end = 0;
-  while (end < header.size() && !is_space(header[end])) ++end;
+  // The scheme is followed by one or more spaces (not tabs: a tab makes the
+  // scheme unknown).
+  const std::size_t end = header.find(' ');
+  if (end == std::string_view::npos) return std::nullopt;
   const std::string_view scheme = header.substr(0, end);
-  // At least one space must separate scheme and value.
-  if (end == header.size()) return std::nullopt;
   const std::string_view value = trim(header.substr(end));
   if (iequals_ascii(scheme, "basic")) return parse_basic(value);
   if (iequals_ascii(scheme, "bearer")) {
@@ -147,9 +148,11 @@ std::optional<ParsedHeader> parse_authorization(std::string_view header) {
 }
 
 std::string symbolic_secret(std::string_view kind, std::string_view name) {
+  // No ':' inside: a model secret must not split a Basic credential where a
+  // real secret (hex) would not.
   std::string s = "\x02";
   s += kind;
-  s += ':';
+  s += '\x02';
   s += name;
   return s;
 }

@@ -9,8 +9,8 @@ namespace {
 
 using R = RuleId;
 
-constexpr std::string_view k_token_prefix = "\x02token:";
-constexpr std::string_view k_oauth_prefix = "\x02oauth:";
+constexpr std::string_view k_token_prefix = "\x02token\x02";
+constexpr std::string_view k_oauth_prefix = "\x02oauth\x02";
 
 // The name behind a model secret, or "" when the secret is not one of ours.
 std::string_view symbolic_name(std::string_view secret, std::string_view prefix) {
