@@ -78,6 +78,10 @@ struct Certification {
   double duration_ms = 0;
 };
 
+// The rules a failing step implicates (its model outcome, observed outcome
+// and the rules that fired): those of the stage where model and target part.
+std::vector<model::RuleId> blamed_rules(const StepResult& step);
+
 std::string_view rule_status_name(RuleStatus status);  // pass, fail, waived, not exercised
 std::string_view waiver_status_name(WaiverStatus status);
 

@@ -58,7 +58,11 @@ reports::FuzzSummary run_fuzz_phase(Target& target, const FuzzPhaseOptions& o) {
   s.counterexample_path = r.counterexample_path;
   s.replay_command = r.counterexample_path.empty() ? r.replay_command : r.run_command;
   if (r.mismatch) {
-    s.counterexample_rules = r.mismatch->rules;
+    reports::StepResult step;
+    step.model_outcome = r.mismatch->expected;
+    step.observed = r.mismatch->observed;
+    step.rules = r.mismatch->rules;
+    s.counterexample_rules = reports::blamed_rules(step);
     s.message = "step " + std::to_string(r.mismatch->step) + " (" + r.mismatch->description + "): expected " +
                 model::to_string(r.mismatch->expected) + ", observed " + model::to_string(r.mismatch->observed);
   }

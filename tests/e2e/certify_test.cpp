@@ -134,8 +134,8 @@ TEST(Certify, BadWaiversFile_ErrorNamesTheLineAndExits2) {
   std::ofstream(waivers) << "waivers:\n  - {rule: TOK-55, reasn: x}\n";
   const auto r = run_cli({"certify", "--waivers", waivers, "--report-dir", dir});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find(waivers + ":2:5: unknown rule 'TOK-55'"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("unknown key 'reasn' in waiver (did you mean 'reason'?)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(waivers + ":2:12: unknown rule 'TOK-55' (see 'authconform rules')"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(waivers + ":2:20: unknown key 'reasn' in waiver (did you mean 'reason'?)"), std::string::npos) << r.err;
 }
 
 // A real process, interrupted with SIGINT mid-run, must leave a complete,

@@ -70,8 +70,9 @@ TEST(FuzzEmbedded, EveryMutant_IsFoundAndItsCounterexampleReplays) {
     ASSERT_TRUE(load.scenario) << (load.errors.empty() ? "" : load.errors.front().format());
     EXPECT_EQ(ScenarioRunner(handle.target(), {}).run_scenario(*load.scenario).status,
               reports::ScenarioStatus::failed);
-    EXPECT_EQ(ScenarioRunner(correct.target(), {}).run_scenario(*load.scenario).status,
-              reports::ScenarioStatus::passed);
+    const reports::ScenarioResult on_correct = ScenarioRunner(correct.target(), {}).run_scenario(*load.scenario);
+    EXPECT_EQ(on_correct.status, reports::ScenarioStatus::passed)
+        << on_correct.message << "\n" << testing::read_file(r.counterexample_path);
   }
   std::filesystem::remove_all(out);
 }
@@ -80,7 +81,14 @@ TEST(FuzzEmbedded, StaleTokenCache_ShrinksToTheExactMinimalSequence) {
   TargetHandle handle = embedded("stale-token-cache");
   const FuzzResult r = run_fuzz(handle.target(), bounded(1));
   ASSERT_EQ(r.verdict, FuzzVerdict::failed);
-  EXPECT_EQ(step_lines(*r.counterexample), std::vector<std::string>{});
+  EXPECT_EQ(step_lines(*r.counterexample), (std::vector<std::string>{
+                                               "accept_agreement by OAuth token admin-oauth",
+                                               "set token_access=on by OAuth token admin-oauth",
+                                               "generate_token t3 by OAuth token admin-oauth",
+                                               "set token_access=off by OAuth token admin-oauth",
+                                               "request me as ed (token t3)",
+                                           }));
+  EXPECT_EQ(r.counterexample->rules, std::vector<model::RuleId>{model::RuleId::TOK_5});
 }
 
 TEST(FuzzEmbedded, OAuthGatedByTokenAccess_ShrinksToOneRequest) {
