@@ -1,0 +1,286 @@
+#include "runner/http_client.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+namespace authconform::runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int k_connect_attempts = 3;
+constexpr std::chrono::milliseconds k_backoff[] = {std::chrono::milliseconds(100),
+                                                   std::chrono::milliseconds(250)};
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+[[noreturn]] void bad_url(std::string_view url, const std::string& why) {
+  throw std::invalid_argument("invalid URL '" + std::string(url) + "': " + why);
+}
+
+int parse_port(std::string_view url, std::string_view text) {
+  if (text.empty() || text.size() > 5 ||
+      text.find_first_not_of("0123456789") != std::string_view::npos)
+    bad_url(url, "the port must be a number from 1 to 65535");
+  const int port = std::stoi(std::string(text));
+  if (port < 1 || port > 65535) bad_url(url, "the port must be a number from 1 to 65535");
+  return port;
+}
+
+// host[:port] or [v6]:port into `out`.
+void parse_authority(std::string_view url, std::string_view authority, ParsedUrl& out) {
+  if (authority.find('@') != std::string_view::npos)
+    bad_url(url, "credentials in the URL are not supported");
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) bad_url(url, "an IPv6 address needs a closing ']'");
+    out.host = std::string(authority.substr(1, close - 1));
+    const std::string_view rest = authority.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') bad_url(url, "unexpected text after ']'");
+    if (!rest.empty()) port_text = rest.substr(1);
+    if (!rest.empty() && port_text.empty()) bad_url(url, "the port is empty");
+  } else {
+    const auto colon = authority.find(':');
+    out.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) {
+      port_text = authority.substr(colon + 1);
+      if (port_text.empty()) bad_url(url, "the port is empty");
+    }
+  }
+  if (out.host.empty()) bad_url(url, "the host is missing");
+  out.port = port_text.empty() ? (out.scheme == "https" ? 443 : 80) : parse_port(url, port_text);
+}
+
+std::pair<time_t, time_t> seconds_and_micros(double seconds) {
+  const auto micros = static_cast<long long>(seconds * 1e6);
+  return {static_cast<time_t>(micros / 1000000), static_cast<time_t>(micros % 1000000)};
+}
+
+std::string format_seconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", seconds);
+  return text;
+}
+
+// What one attempt saw, filled by httplib's callbacks.
+struct Progress {
+  bool got_head = false;
+  HttpResponse head;
+  std::optional<std::size_t> declared_length;  // Content-Length of an uncompressed body
+  std::string body;
+  bool too_large = false;
+  bool deadline_passed = false;
+};
+
+}  // namespace
+
+std::string ParsedUrl::origin() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return scheme + "://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+ParsedUrl parse_url(std::string_view url) {
+  ParsedUrl out;
+  const auto sep = url.find("://");
+  if (sep == std::string_view::npos) bad_url(url, "it must start with http:// or https://");
+  out.scheme = lower(url.substr(0, sep));
+  if (out.scheme != "http" && out.scheme != "https")
+    bad_url(url, "the scheme must be http or https, not '" + out.scheme + "'");
+  const std::string_view rest = url.substr(sep + 3);
+  const auto path_start = rest.find_first_of("/?#");
+  parse_authority(url, rest.substr(0, path_start), out);
+  if (path_start == std::string_view::npos) return out;
+  const std::string_view path = rest.substr(path_start);
+  if (path.find_first_of("?#") != std::string_view::npos)
+    bad_url(url, "a base URL cannot have a query or a fragment");
+  out.prefix = std::string(path);
+  while (!out.prefix.empty() && out.prefix.back() == '/') out.prefix.pop_back();
+  return out;
+}
+
+ParsedUrl resolve_url(const ParsedUrl& base, std::string_view reference) {
+  const std::string scheme = lower(reference.substr(0, 8));
+  if (scheme.rfind("http://", 0) == 0 || scheme.rfind("https://", 0) == 0) return parse_url(reference);
+  if (reference.find_first_of("?#") != std::string_view::npos)
+    bad_url(reference, "a base URL cannot have a query or a fragment");
+  ParsedUrl out = base;
+  if (reference.empty()) return out;
+  out.prefix = reference.front() == '/' ? std::string(reference) : base.prefix + "/" + std::string(reference);
+  while (!out.prefix.empty() && out.prefix.back() == '/') out.prefix.pop_back();
+  return out;
+}
+
+struct HttpClient::Impl {
+  HttpOptions options;
+  httplib::Client client;
+
+  Impl(const ParsedUrl& origin, const HttpOptions& o) : options(o), client(origin.origin()) {
+    client.set_keep_alive(true);
+    client.set_tcp_nodelay(true);
+    client.set_follow_location(false);
+    const auto [cs, cu] = seconds_and_micros(o.connect_timeout_s);
+    client.set_connection_timeout(cs, cu);
+    const auto [rs, ru] = seconds_and_micros(o.request_timeout_s);
+    client.set_read_timeout(rs, ru);
+    client.set_write_timeout(rs, ru);
+    if (origin.scheme == "https") {
+      client.enable_server_certificate_verification(!o.insecure);
+      if (!o.ca_file.empty()) client.set_ca_cert_path(o.ca_file);
+    }
+  }
+
+  httplib::Request build(const HttpRequest& request, Progress& progress, Clock::time_point deadline);
+  HttpFailure failure(httplib::Error error, const Progress& progress, double elapsed_s,
+                      const std::string& what) const;
+  HttpFailure read_failure(const Progress& progress, double elapsed_s, const std::string& what) const;
+};
+
+httplib::Request HttpClient::Impl::build(const HttpRequest& request, Progress& progress,
+                                         Clock::time_point deadline) {
+  httplib::Request req;
+  req.method = request.method;
+  req.path = request.path;
+  for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
+  req.body = request.body;
+  const std::size_t limit = options.max_body_bytes;
+  req.response_handler = [&progress, limit](const httplib::Response& r) {
+    progress.got_head = true;
+    progress.head.status = r.status;
+    for (const auto& [name, value] : r.headers) progress.head.headers.emplace_back(name, value);
+    if (r.has_header("Content-Length") && !r.has_header("Content-Encoding")) {
+      try {
+        progress.declared_length = std::stoull(r.get_header_value("Content-Length"));
+      } catch (const std::exception&) {
+        progress.declared_length.reset();
+      }
+    }
+    // Refuse before reading when the target announces too much.
+    if (progress.declared_length && *progress.declared_length > limit) progress.too_large = true;
+    return !progress.too_large;
+  };
+  req.content_receiver = [&progress, limit, deadline](const char* data, std::size_t n,
+                                                      std::uint64_t, std::uint64_t) {
+    if (progress.body.size() + n > limit) {
+      progress.too_large = true;
+      return false;
+    }
+    progress.body.append(data, n);
+    // A body that trickles in resets the read timeout with every byte: the
+    // deadline bounds the whole request.
+    if (Clock::now() > deadline) progress.deadline_passed = true;
+    return !progress.deadline_passed;
+  };
+  return req;
+}
+
+HttpFailure HttpClient::Impl::failure(httplib::Error error, const Progress& progress,
+                                      double elapsed_s, const std::string& what) const {
+  using K = TargetError::Kind;
+  using E = httplib::Error;
+  const std::string timeout = format_seconds(options.request_timeout_s);
+  switch (error) {
+    case E::Connection:
+      return {K::unreachable, what + ": cannot connect (connection refused or host unreachable) after " +
+                                  std::to_string(k_connect_attempts) + " attempts", {}};
+    case E::ConnectionTimeout:
+      return {K::timeout, what + ": connecting timed out after " +
+                              format_seconds(options.connect_timeout_s), {}};
+    case E::SSLConnection:
+      return {K::unreachable, what + ": the TLS handshake failed (is it an HTTPS server?)", {}};
+    case E::SSLServerVerification:
+      return {K::unreachable, what + ": the server's TLS certificate did not verify (give --ca-file "
+                                     "with its CA; --insecure skips the check, for testing only)", {}};
+    case E::SSLLoadingCerts:
+      return {K::unreachable, what + ": cannot load the CA certificates '" + options.ca_file + "'", {}};
+    case E::Write:
+      return {K::connection_reset, what + ": the connection closed while the request was sent", {}};
+    case E::Compression:
+      return {K::protocol, what + ": the response body could not be decompressed", {}};
+    case E::Canceled:
+      if (progress.too_large)
+        return {K::too_large, what + ": the response body is larger than " +
+                                  std::to_string(options.max_body_bytes) +
+                                  " bytes (--max-body); reading stopped", {}};
+      return {K::timeout, what + ": the response did not complete within " + timeout, {}};
+    case E::Read:
+      return read_failure(progress, elapsed_s, what);
+    default:
+      return {K::unreachable, what + ": " + httplib::to_string(error), {}};
+  }
+}
+
+// A read failed: before the head (no answer or a reset), or within the body.
+HttpFailure HttpClient::Impl::read_failure(const Progress& progress, double elapsed_s,
+                                           const std::string& what) const {
+  using K = TargetError::Kind;
+  // httplib reports a read timeout and a closed connection alike; the time
+  // taken tells them apart.
+  const bool timed_out = elapsed_s >= 0.9 * options.request_timeout_s;
+  const std::string timeout = format_seconds(options.request_timeout_s);
+  if (!progress.got_head) {
+    if (timed_out) return {K::timeout, what + ": no response within " + timeout, {}};
+    return {K::connection_reset, what + ": the connection was closed or reset before a complete "
+                                        "response head (or the head was not HTTP)", {}};
+  }
+  const std::string got = std::to_string(progress.body.size());
+  HttpFailure f;
+  f.partial = progress.head;
+  if (timed_out) {
+    f.kind = K::timeout;
+    f.message = what + ": the body stalled after " + got + " bytes (nothing for " + timeout + ")";
+  } else if (progress.declared_length) {
+    f.kind = K::protocol;
+    f.message = what + ": truncated body: the connection ended after " + got + " of the " +
+                std::to_string(*progress.declared_length) + " bytes its Content-Length announced";
+  } else {
+    f.kind = K::connection_reset;
+    f.message = what + ": the connection was closed or reset after " + got + " bytes of the body";
+  }
+  return f;
+}
+
+HttpClient::HttpClient(ParsedUrl origin, const HttpOptions& options)
+    : m_origin(std::move(origin)), m_impl(std::make_unique<Impl>(m_origin, options)) {}
+
+HttpClient::~HttpClient() = default;
+
+HttpResult HttpClient::send(const HttpRequest& request) {
+  const std::string what = request.method + " " + m_origin.origin() + request.path;
+  const auto start = Clock::now();
+  const auto budget = std::chrono::duration<double>(m_impl->options.request_timeout_s +
+                                                    m_impl->options.connect_timeout_s);
+  for (int attempt = 1;; ++attempt) {
+    Progress progress;
+    const auto attempt_start = Clock::now();
+    httplib::Request req = m_impl->build(
+        request, progress, attempt_start + std::chrono::duration_cast<Clock::duration>(budget));
+    httplib::Response res;
+    httplib::Error error = httplib::Error::Success;
+    const bool sent = m_impl->client.send(req, res, error);
+    HttpResult result;
+    result.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    if (sent) {
+      result.response = HttpResponse{res.status, std::move(progress.head.headers), std::move(progress.body)};
+      return result;
+    }
+    // Nothing was sent when the connect failed, so trying again is safe.
+    if (error == httplib::Error::Connection && attempt < k_connect_attempts) {
+      std::this_thread::sleep_for(k_backoff[attempt - 1]);
+      continue;
+    }
+    const double attempt_s = std::chrono::duration<double>(Clock::now() - attempt_start).count();
+    result.failure = m_impl->failure(error, progress, attempt_s, what);
+    return result;
+  }
+}
+
+}  // namespace authconform::runner

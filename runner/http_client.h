@@ -1,0 +1,90 @@
+// One persistent HTTP/1.1 (or HTTPS) connection to one origin, with the
+// limits a checker needs against a target that misbehaves: connect and read
+// timeouts, a cap on the body, and failures told apart (refused, timed out,
+// reset, truncated, too large). Only a failed connect is retried.
+#pragma once
+
+#include "runner/target.h"
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace authconform::runner {
+
+struct HttpOptions {
+  std::string url;  // target root, http:// or https://
+  double connect_timeout_s = 5, request_timeout_s = 10;
+  std::size_t max_body_bytes = 1 << 20;
+  std::string ca_file;
+  bool insecure = false;  // HTTPS verification is on unless this is set
+};
+
+// An absolute http(s) URL taken apart. `prefix` is the path without a
+// trailing '/' ("" for the root).
+struct ParsedUrl {
+  std::string scheme;  // "http" or "https"
+  std::string host;    // without brackets for IPv6
+  int port = 0;
+  std::string prefix;
+
+  std::string origin() const;  // "http://host:port"
+  std::string text() const { return origin() + prefix; }
+};
+
+// Throws std::invalid_argument naming the URL and what is wrong with it.
+ParsedUrl parse_url(std::string_view url);
+// `reference` as an absolute URL: itself when absolute, else relative to the
+// origin of `base` ("/x") or to `base` itself ("x").
+ParsedUrl resolve_url(const ParsedUrl& base, std::string_view reference);
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method;
+  std::string path;  // absolute path on the origin, query included
+  HeaderList headers;
+  std::string body;  // sent when not empty, with the Content-Type of `headers`
+};
+
+struct HttpResponse {
+  int status = 0;
+  HeaderList headers;
+  std::string body;
+};
+
+// What went wrong, as a value: the caller adds the exchange and throws.
+struct HttpFailure {
+  TargetError::Kind kind = TargetError::Kind::protocol;
+  std::string message;  // names the URL and what happened
+  std::optional<HttpResponse> partial;  // status and headers when they arrived
+};
+
+struct HttpResult {
+  std::optional<HttpResponse> response;  // set exactly when `failure` is not
+  std::optional<HttpFailure> failure;
+  double elapsed_ms = 0;
+};
+
+class HttpClient {
+ public:
+  // Connects lazily on the first request and keeps the connection alive.
+  HttpClient(ParsedUrl origin, const HttpOptions& options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  HttpResult send(const HttpRequest& request);
+  const ParsedUrl& origin() const { return m_origin; }
+
+ private:
+  struct Impl;
+  ParsedUrl m_origin;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace authconform::runner

@@ -1,0 +1,575 @@
+#include "runner/http_target.h"
+
+#include "model/account.h"
+#include "model/header.h"
+#include "model/overloaded.h"
+#include "reports/redact.h"
+#include "runner/exchange_redaction.h"
+#include "runner/profile_schema.h"
+#include "runner/profile_template.h"
+#include "runner/response_classifier.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+
+namespace authconform::runner {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using Kind = TargetError::Kind;
+
+// The ID sent for a token, OAuth token or user that a scenario names but
+// never created: no target hands it out, so the target must answer not_found.
+const Json k_absent_id = 999999999;
+constexpr std::size_t k_snippet_bytes = 200;
+
+struct TargetConfig {
+  Profile profile;
+  HttpOptions options;
+  ParsedUrl root;
+};
+
+struct UserEntry {
+  Json id;
+  std::string email;
+};
+
+struct SecretEntry {
+  Json id;  // null when the target never said it
+  std::string secret;
+};
+
+// Templates are filled twice: with the real values for the wire, and with
+// secrets redacted for the report.
+struct Vars {
+  TemplateVars real;
+  TemplateVars shown;
+};
+
+Vars make_vars(TemplateVars real) {
+  Vars vars{real, std::move(real)};
+  for (auto& [name, value] : vars.shown)
+    if (is_secret_variable(name) && value.is_string()) value = reports::redact(value.get<std::string>());
+  return vars;
+}
+
+Vars user_vars(const std::string& name, const std::string& email, model::Role role,
+               const std::string& password, bool two_factor) {
+  return make_vars({{"name", name},
+                    {"email", email},
+                    {"role", std::string(model::role_name(role))},
+                    {"password", password},
+                    {"two_factor_enrolled", two_factor}});
+}
+
+// A secret for a name the target never issued: 40 hex digits derived from
+// the name, so that it looks like a real one and is the same in every run.
+std::string made_up_secret(std::string_view kind, std::string_view name) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : std::string(kind) + ":" + std::string(name)) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  std::string out;
+  while (out.size() < 40) {
+    h += 0x9E3779B97F4A7C15ull;  // splitmix64
+    std::uint64_t z = h;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    char digits[17];
+    std::snprintf(digits, sizeof digits, "%016llx", static_cast<unsigned long long>(z));
+    out += digits;
+  }
+  out.resize(40);
+  return out;
+}
+
+std::string dump(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+bool has_header(const HeaderList& headers, std::string_view name) {
+  for (const auto& header : headers)
+    if (model::iequals_ascii(header.first, name)) return true;
+  return false;
+}
+
+std::string email_of(const ScenarioUser& user) {
+  return user.email.empty() ? user.name + "@example.test" : user.email;
+}
+
+// One answer, with its report form and its body as JSON (when it is JSON).
+struct Sent {
+  HttpResponse response;
+  Exchange exchange;
+  std::optional<Json> json;
+};
+
+class HttpSession final : public AccountSession {
+ public:
+  explicit HttpSession(std::shared_ptr<const TargetConfig> config)
+      : m_config(std::move(config)), m_root_client(m_config->root, m_config->options) {}
+  ~HttpSession() override;
+  // Creates the account with `users`. Throws TargetError.
+  void open(const std::vector<ScenarioUser>& users);
+  Observation execute(const model::Request& request) override;
+
+ private:
+  const Profile& profile() const { return m_config->profile; }
+  std::string resolve(std::string_view kind, std::string_view name);
+  Json user_id(std::string_view name) const;
+  Json token_id(std::string_view name) const;
+  Json oauth_id(std::string_view name) const;
+  void remember(const std::string& secret);
+
+  Vars variables_for(const model::Operation& op);
+  std::optional<std::string> authorization(const model::Credential& credential);
+  Sent send(const ProfileOperation& op, const Vars& vars, const std::optional<std::string>& auth,
+            bool invalid_body = false);
+  void harvest_secrets(const ProfileOperation& op, const Sent& sent);
+
+  [[noreturn]] void fail(Kind kind, const Sent& sent, const std::string& message) const;
+  std::string snippet(const Sent& sent) const;
+  const Json& field(const Sent& sent, const ProfileOperation& op, std::string_view name) const;
+  Json id_field(const Sent& sent, const ProfileOperation& op, std::string_view name) const;
+  std::string string_field(const Sent& sent, const ProfileOperation& op, std::string_view name) const;
+
+  model::Outcome classify(const ProfileOperation& op, const model::Operation& operation, const Sent& sent);
+  model::Outcome on_success(const ProfileOperation& op, const model::Operation& operation, const Sent& sent);
+  model::Outcome identify_caller(const ProfileOperation& op, const Sent& sent) const;
+  std::string name_of_user(std::string_view id) const;
+  std::string admin_oauth_id_unknown(std::string_view name) const;
+
+  void read_account(const ProfileOperation& op, const Sent& sent);
+  void read_created_users(const ProfileOperation& op, const Sent& sent,
+                          const std::vector<ScenarioUser>& users);
+  void add_user(const ScenarioUser& user);
+
+  std::shared_ptr<const TargetConfig> m_config;
+  HttpClient m_root_client;
+  std::unique_ptr<HttpClient> m_account_client;  // when the base URL is on another origin
+  ParsedUrl m_base;
+  Json m_account_id;
+  bool m_created = false;
+  std::map<std::string, UserEntry, std::less<>> m_users;  // "admin" included
+  std::map<std::string, SecretEntry, std::less<>> m_tokens;
+  std::map<std::string, SecretEntry, std::less<>> m_oauth;  // "admin-oauth" included
+  std::vector<std::string> m_secrets;  // everything a report must not show
+};
+
+// --- names, IDs and secrets ------------------------------------------------
+
+void HttpSession::remember(const std::string& secret) {
+  if (secret.empty()) return;
+  if (std::find(m_secrets.begin(), m_secrets.end(), secret) == m_secrets.end())
+    m_secrets.push_back(secret);
+}
+
+std::string HttpSession::resolve(std::string_view kind, std::string_view name) {
+  if (kind == "email") {
+    const auto it = m_users.find(name);
+    return it != m_users.end() ? it->second.email : std::string(name) + "@unknown.example";
+  }
+  const auto& book = kind == "token" ? m_tokens : m_oauth;
+  if (const auto it = book.find(name); it != book.end()) return it->second.secret;
+  std::string secret = made_up_secret(kind, name);
+  remember(secret);  // it looks real, so it is shown like a real one
+  return secret;
+}
+
+Json HttpSession::user_id(std::string_view name) const {
+  const auto it = m_users.find(name);
+  return it == m_users.end() ? k_absent_id : it->second.id;
+}
+
+Json HttpSession::token_id(std::string_view name) const {
+  const auto it = m_tokens.find(name);
+  return it == m_tokens.end() ? k_absent_id : it->second.id;
+}
+
+Json HttpSession::oauth_id(std::string_view name) const {
+  const auto it = m_oauth.find(name);
+  if (it == m_oauth.end()) return k_absent_id;
+  if (it->second.id.is_null())
+    throw TargetError(Kind::unclassifiable, admin_oauth_id_unknown(name));
+  return it->second.id;
+}
+
+// wire.md gives the admin's OAuth secret at account creation but not its ID,
+// which a revocation needs; a guessed ID could revoke another token.
+std::string HttpSession::admin_oauth_id_unknown(std::string_view name) const {
+  const ProfileOperation& create = profile().operation("create_account");
+  const auto pointer = create.read.find("admin_oauth_id");
+  return "cannot send a request naming the OAuth token '" + std::string(name) + "': " +
+         m_config->options.url + " did not give its ID when the account was created" +
+         (pointer == create.read.end() ? " (profile '" + profile().name + "' reads no 'admin_oauth_id')"
+                                       : " (profile '" + profile().name + "' looks for it at " +
+                                             pointer->second + ")") +
+         ", and the target's ID for it cannot be guessed safely";
+}
+
+std::string HttpSession::name_of_user(std::string_view id) const {
+  for (const auto& [name, entry] : m_users)
+    if (id_text(entry.id) == id) return name;
+  return {};
+}
+
+// --- building requests -----------------------------------------------------
+
+Vars HttpSession::variables_for(const model::Operation& operation) {
+  TemplateVars v;
+  v["account_id"] = m_account_id;
+  std::visit(
+      Overloaded{
+          [&](const model::UpdateSettingsOp& o) {
+            if (o.accepted_api_agreement) v["accepted_api_agreement"] = *o.accepted_api_agreement;
+            if (o.token_access) v["token_access"] = *o.token_access;
+            if (o.end_user_password_access) v["end_user_password_access"] = *o.end_user_password_access;
+          },
+          [&](const model::GenerateTokenOp& o) { v["name"] = o.name; },
+          [&](const model::SetTokenActiveOp& o) {
+            v.insert({{"token", o.token}, {"token_id", token_id(o.token)}, {"active", o.active}});
+          },
+          [&](const model::DeleteTokenOp& o) {
+            v.insert({{"token", o.token}, {"token_id", token_id(o.token)}});
+          },
+          [&](const model::IssueOAuthOp& o) {
+            Json scopes = Json::array();
+            if (o.read) scopes.push_back("read");
+            if (o.write) scopes.push_back("write");
+            v.insert({{"name", o.name}, {"user", o.user}, {"user_id", user_id(o.user)},
+                      {"scopes", scopes}, {"read", o.read}, {"write", o.write}});
+            v["scopes_text"] = o.read && o.write ? "read write" : o.read ? "read" : o.write ? "write" : "";
+          },
+          [&](const model::RevokeOAuthOp& o) {
+            v.insert({{"oauth", o.oauth}, {"oauth_id", oauth_id(o.oauth)}});
+          },
+          [&](const model::AddUserOp& o) {
+            v.merge(user_vars(o.name, o.email, o.role, o.password, o.two_factor_enrolled).real);
+          },
+          [&](const model::SetPasswordOp& o) {
+            v.insert({{"user", o.user}, {"user_id", user_id(o.user)}, {"password", o.password}});
+          },
+          [&](const model::SetTwoFactorEnrolledOp& o) {
+            v.insert({{"user", o.user}, {"user_id", user_id(o.user)}, {"enrolled", o.enrolled}});
+          },
+          [&](const model::SetTwoFactorRequiredOp& o) { v["required"] = o.required; },
+          [&](const model::SetAgentPasswordAccessOp& o) { v["on"] = o.on; },
+          [](const auto&) {},
+      },
+      operation);
+  return make_vars(std::move(v));
+}
+
+std::optional<std::string> HttpSession::authorization(const model::Credential& credential) {
+  std::string problem;
+  const model::SecretResolver resolver = [this](std::string_view kind, std::string_view name) {
+    return resolve(kind, name);
+  };
+  auto header = model::render_authorization(credential, resolver, &problem);
+  if (!header && !problem.empty())
+    throw TargetError(Kind::protocol, "cannot write the Authorization header: " + problem);
+  return header;
+}
+
+Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
+                       const std::optional<std::string>& auth, bool invalid_body) {
+  const bool at_root = op.base == UrlBase::root;
+  HttpClient& client = (at_root || !m_account_client) ? m_root_client : *m_account_client;
+  HttpRequest request;
+  request.method = op.method;
+  request.path = (at_root ? m_config->root : m_base).prefix + render_path(op.path, vars.real);
+  for (const auto& [name, value] : op.headers) request.headers.emplace_back(name, render_text(value, vars.real));
+  Exchange ex;
+  ex.method = op.method;
+  ex.url = client.origin().origin() + request.path;
+  const std::optional<Json>& body = invalid_body ? op.invalid_body : op.body;
+  if (body) {
+    request.body = dump(render_json(*body, vars.real));
+    if (!has_header(request.headers, "Content-Type"))
+      request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+    ex.request_body = truncate_for_report(redact_secrets(dump(render_json(*body, vars.shown)), m_secrets));
+  }
+  ex.request_headers = request.headers;
+  if (auth) {
+    request.headers.emplace_back("Authorization", *auth);
+    ex.request_headers.emplace_back("Authorization", redact_authorization(*auth, m_secrets));
+  }
+  HttpResult result = client.send(request);
+  ex.elapsed_ms = result.elapsed_ms;
+  if (result.failure) {
+    if (result.failure->partial) ex.status = result.failure->partial->status;
+    throw TargetError(result.failure->kind, result.failure->message, std::move(ex));
+  }
+  Sent sent{std::move(*result.response), std::move(ex), std::nullopt};
+  sent.exchange.status = sent.response.status;
+  if (!sent.response.body.empty()) {
+    Json parsed = Json::parse(sent.response.body, nullptr, false);
+    if (!parsed.is_discarded()) sent.json = std::move(parsed);
+  }
+  harvest_secrets(op, sent);
+  sent.exchange.response_body = truncate_for_report(redact_secrets(sent.response.body, m_secrets));
+  return sent;
+}
+
+// Secrets the answer hands out are known before anything can fail, so no
+// report of this exchange shows them.
+void HttpSession::harvest_secrets(const ProfileOperation& op, const Sent& sent) {
+  if (!sent.json) return;
+  for (const char* field : {"admin_oauth", "token_secret", "oauth_secret"}) {
+    const auto it = op.read.find(field);
+    if (it == op.read.end()) continue;
+    const Json* value = find_at(*sent.json, it->second);
+    if (value && value->is_string()) remember(value->get<std::string>());
+  }
+}
+
+// --- reading answers -------------------------------------------------------
+
+std::string HttpSession::snippet(const Sent& sent) const {
+  if (sent.response.body.empty()) return "(empty body)";
+  return truncate_for_report(redact_secrets(sent.response.body, m_secrets), k_snippet_bytes);
+}
+
+void HttpSession::fail(Kind kind, const Sent& sent, const std::string& message) const {
+  throw TargetError(kind,
+                    sent.exchange.method + " " + sent.exchange.url + " answered " +
+                        std::to_string(sent.response.status) + ": " + message,
+                    sent.exchange);
+}
+
+const Json& HttpSession::field(const Sent& sent, const ProfileOperation& op, std::string_view name) const {
+  const std::string& pointer = op.read.find(name)->second;
+  if (!sent.json)
+    fail(Kind::protocol, sent, "the body is not JSON, but profile '" + profile().name + "' reads '" +
+                                   std::string(name) + "' from it: " + snippet(sent));
+  const Json* value = find_at(*sent.json, pointer);
+  if (!value)
+    fail(Kind::protocol, sent, "the body has no '" + std::string(name) + "' at " + pointer + ": " + snippet(sent));
+  return *value;
+}
+
+Json HttpSession::id_field(const Sent& sent, const ProfileOperation& op, std::string_view name) const {
+  const Json& value = field(sent, op, name);
+  if (!id_text(value))
+    fail(Kind::protocol, sent, "'" + std::string(name) + "' at " + op.read.find(name)->second + " is " +
+                                   dump(value) + ", not an ID (a number or a string)");
+  return value;
+}
+
+std::string HttpSession::string_field(const Sent& sent, const ProfileOperation& op,
+                                      std::string_view name) const {
+  const Json& value = field(sent, op, name);
+  if (!value.is_string() || value.get_ref<const std::string&>().empty())
+    fail(Kind::protocol, sent, "'" + std::string(name) + "' at " + op.read.find(name)->second +
+                                   " is not a non-empty string: " + snippet(sent));
+  return value.get<std::string>();
+}
+
+model::Outcome HttpSession::classify(const ProfileOperation& op, const model::Operation& operation,
+                                     const Sent& sent) {
+  const auto kind = classify_status(op.responses, sent.response.status);
+  if (!kind)
+    fail(Kind::unclassifiable, sent, "profile '" + profile().name + "' does not map this status for '" +
+                                         op.name + "' (" + describe_rules(op.responses) + "); body: " +
+                                         snippet(sent));
+  switch (*kind) {
+    case model::OutcomeKind::forbidden:
+      return model::Outcome::forbidden(
+          read_reason(profile(), op.responses, sent.json ? &*sent.json : nullptr));
+    case model::OutcomeKind::unauthorized: return model::Outcome::unauthorized();
+    case model::OutcomeKind::not_found: return model::Outcome::not_found();
+    case model::OutcomeKind::invalid: return model::Outcome::invalid();
+    default: return on_success(op, operation, sent);
+  }
+}
+
+model::Outcome HttpSession::on_success(const ProfileOperation& op, const model::Operation& operation,
+                                       const Sent& sent) {
+  return std::visit(
+      Overloaded{
+          [&](const model::ProbeOp& p) {
+            if (p.probe == model::Probe::me) return identify_caller(op, sent);
+            // A 200 on tickets shows that some agent or admin is calling, not which.
+            return model::Outcome::as_user(std::string(model::k_any_user));
+          },
+          [&](const model::GenerateTokenOp& o) {
+            m_tokens[o.name] = SecretEntry{id_field(sent, op, "token_id"), string_field(sent, op, "token_secret")};
+            return model::Outcome::ok();
+          },
+          [&](const model::IssueOAuthOp& o) {
+            m_oauth[o.name] = SecretEntry{id_field(sent, op, "oauth_id"), string_field(sent, op, "oauth_secret")};
+            return model::Outcome::ok();
+          },
+          [&](const model::AddUserOp& o) {
+            m_users[o.name] = UserEntry{id_field(sent, op, "user_id"), o.email};
+            return model::Outcome::ok();
+          },
+          [](const auto&) { return model::Outcome::ok(); },
+      },
+      operation);
+}
+
+// users/me: null ID -> anonymous; a known ID -> that user, unless the email
+// shown belongs to someone else; an unknown ID -> "?ID", which matches nobody.
+model::Outcome HttpSession::identify_caller(const ProfileOperation& op, const Sent& sent) const {
+  const Json* email = nullptr;
+  if (op.reads("user_id")) {
+    const Json& id = field(sent, op, "user_id");  // the body is JSON from here on
+    if (op.reads("user_email")) email = find_at(*sent.json, op.read.find("user_email")->second);
+    if (id.is_null()) return model::Outcome::anonymous();
+    const auto text = id_text(id);
+    if (!text) fail(Kind::protocol, sent, "users/me shows the ID " + dump(id) + ", neither null nor an ID");
+    const std::string name = name_of_user(*text);
+    if (name.empty()) return model::Outcome::as_user("?" + *text);
+    const bool same_email = !email || !email->is_string() ||
+                            model::iequals_ascii(email->get<std::string>(), m_users.find(name)->second.email);
+    return model::Outcome::as_user(same_email ? name : "?" + *text + " <" + email->get<std::string>() + ">");
+  }
+  email = &field(sent, op, "user_email");
+  if (email->is_null()) return model::Outcome::anonymous();
+  if (!email->is_string()) fail(Kind::protocol, sent, "users/me shows the email " + dump(*email));
+  for (const auto& [name, entry] : m_users)
+    if (model::iequals_ascii(entry.email, email->get<std::string>())) return model::Outcome::as_user(name);
+  return model::Outcome::as_user("?" + email->get<std::string>());
+}
+
+// --- the account -----------------------------------------------------------
+
+void HttpSession::open(const std::vector<ScenarioUser>& users) {
+  const ProfileOperation& op = profile().operation("create_account");
+  for (const ScenarioUser& u : users) remember(u.password);
+  const bool users_inline = op.body_uses("users");
+  Vars vars;
+  if (users_inline) {
+    Json real = Json::array(), shown = Json::array();
+    for (const ScenarioUser& u : users) {
+      const Vars uv = user_vars(u.name, email_of(u), u.role, u.password, u.two_factor);
+      real.push_back(render_json(*op.user_item, uv.real));
+      shown.push_back(render_json(*op.user_item, uv.shown));
+    }
+    vars.real["users"] = std::move(real);
+    vars.shown["users"] = std::move(shown);
+  }
+  const Sent sent = send(op, vars, std::nullopt);
+  if (classify_status(op.responses, sent.response.status) != model::OutcomeKind::ok)
+    fail(Kind::unclassifiable, sent, "creating a sandbox account failed (" + describe_rules(op.responses) +
+                                         "): " + snippet(sent));
+  read_account(op, sent);
+  if (users_inline && !users.empty()) read_created_users(op, sent, users);
+  else for (const ScenarioUser& u : users) add_user(u);
+}
+
+void HttpSession::read_account(const ProfileOperation& op, const Sent& sent) {
+  m_account_id = id_field(sent, op, "account_id");
+  m_created = true;  // from here on, the destructor deletes it
+  m_base = m_config->root;
+  if (op.reads("base_url")) {
+    const std::string base = string_field(sent, op, "base_url");
+    try {
+      m_base = resolve_url(m_config->root, base);
+    } catch (const std::invalid_argument& e) {
+      fail(Kind::protocol, sent, std::string("the account's base URL is unusable: ") + e.what());
+    }
+  }
+  if (m_base.origin() != m_config->root.origin())
+    m_account_client = std::make_unique<HttpClient>(m_base, m_config->options);
+  m_users[std::string(model::k_admin_name)] =
+      UserEntry{id_field(sent, op, "admin_id"), string_field(sent, op, "admin_email")};
+  // Optional even where the profile names it: wire.md does not promise it.
+  Json admin_oauth_id;
+  if (const auto it = op.read.find("admin_oauth_id"); it != op.read.end())
+    if (const Json* id = find_at(*sent.json, it->second); id && id_text(*id)) admin_oauth_id = *id;
+  m_oauth[std::string(model::k_admin_oauth_name)] = SecretEntry{admin_oauth_id, string_field(sent, op, "admin_oauth")};
+}
+
+// Each user is found by its email when the profile reads emails, else by its place.
+void HttpSession::read_created_users(const ProfileOperation& op, const Sent& sent,
+                                     const std::vector<ScenarioUser>& users) {
+  const Json& list = field(sent, op, "users");
+  if (!list.is_array() || list.size() != users.size())
+    fail(Kind::protocol, sent, "'users' at " + op.read.find("users")->second + " is not a list of the " +
+                                   std::to_string(users.size()) + " users created: " + snippet(sent));
+  const std::string& id_pointer = op.read.find("user_id")->second;
+  const auto email_pointer = op.read.find("user_email");
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    const std::string email = email_of(users[i]);
+    std::size_t at = i;
+    if (email_pointer != op.read.end()) {
+      at = list.size();
+      for (std::size_t k = 0; k < list.size(); ++k) {
+        const Json* e = find_at(list[k], email_pointer->second);
+        if (e && e->is_string() && model::iequals_ascii(e->get<std::string>(), email)) at = k;
+      }
+      if (at == list.size()) fail(Kind::protocol, sent, "the created account lists no user '" + email + "'");
+    }
+    const Json* id = find_at(list[at], id_pointer);
+    if (!id || !id_text(*id))
+      fail(Kind::protocol, sent, "the created user '" + email + "' has no ID at " + id_pointer);
+    m_users[users[i].name] = UserEntry{*id, email};
+  }
+}
+
+void HttpSession::add_user(const ScenarioUser& user) {
+  const model::AddUserOp op{user.name, email_of(user), user.role, user.password, user.two_factor};
+  const Observation seen = execute(model::Request{op, model::NoCredential{}});
+  if (seen.outcome != model::Outcome::ok())
+    throw TargetError(Kind::unclassifiable, "adding the user '" + user.name + "' to a new account gave " +
+                                                model::to_string(seen.outcome) + ", not ok",
+                      seen.exchange);
+}
+
+Observation HttpSession::execute(const model::Request& request) {
+  const ProfileOperation& op = profile().operation(model::operation_name(request.op));
+  if (const auto* add = std::get_if<model::AddUserOp>(&request.op)) remember(add->password);
+  if (const auto* set = std::get_if<model::SetPasswordOp>(&request.op)) remember(set->password);
+  const Vars vars = variables_for(request.op);
+  const std::optional<std::string> auth =
+      model::is_fixture(request.op) ? std::nullopt : authorization(request.credential);
+  const auto* update = std::get_if<model::UpdateSettingsOp>(&request.op);
+  const Sent sent = send(op, vars, auth, update && update->malformed);
+  model::Outcome outcome = classify(op, request.op, sent);
+  return Observation{std::move(outcome), sent.exchange};
+}
+
+HttpSession::~HttpSession() {
+  if (!m_created) return;
+  try {
+    TemplateVars vars{{"account_id", m_account_id}};
+    (void)send(profile().operation("delete_account"), make_vars(std::move(vars)), std::nullopt);
+  } catch (...) {
+    // Best effort: a target that cannot delete its sandbox account keeps it.
+  }
+}
+
+class HttpTarget final : public Target {
+ public:
+  HttpTarget(HttpOptions options, Profile profile) {
+    auto config = std::make_shared<TargetConfig>();
+    config->root = parse_url(options.url);
+    config->options = std::move(options);
+    config->profile = std::move(profile);
+    m_config = std::move(config);
+  }
+
+  std::unique_ptr<AccountSession> open_account(const std::vector<ScenarioUser>& users) override {
+    auto session = std::make_unique<HttpSession>(m_config);
+    session->open(users);
+    return session;
+  }
+
+  std::string describe() const override { return m_config->options.url; }
+
+ private:
+  std::shared_ptr<const TargetConfig> m_config;
+};
+
+}  // namespace
+
+std::unique_ptr<Target> make_http_target(HttpOptions options, Profile profile) {
+  return std::make_unique<HttpTarget>(std::move(options), std::move(profile));
+}
+
+}  // namespace authconform::runner
