@@ -17,7 +17,7 @@ constexpr std::array<std::pair<Reason, std::string_view>, 7> k_reasons{{
     {Reason::token_limit_reached, "token_limit_reached"},
 }};
 
-constexpr std::array<std::pair<OutcomeKind, std::string_view>, 7> k_kinds{{
+constexpr std::array<std::pair<OutcomeKind, std::string_view>, 8> k_kinds{{
     {OutcomeKind::ok, "ok"},
     {OutcomeKind::anonymous, "anonymous"},
     {OutcomeKind::user, "user"},
@@ -25,6 +25,7 @@ constexpr std::array<std::pair<OutcomeKind, std::string_view>, 7> k_kinds{{
     {OutcomeKind::forbidden, "forbidden"},
     {OutcomeKind::not_found, "not_found"},
     {OutcomeKind::invalid, "invalid"},
+    {OutcomeKind::unexpected, "unexpected"},
 }};
 
 }  // namespace
@@ -58,7 +59,8 @@ bool outcome_matches(const Outcome& expected, const Outcome& observed) {
 
 std::string to_string(const Outcome& outcome) {
   std::string text(outcome_kind_name(outcome.kind));
-  if (outcome.kind == OutcomeKind::user) text += ":" + outcome.user;
+  if (outcome.kind == OutcomeKind::user || outcome.kind == OutcomeKind::unexpected)
+    text += ":" + outcome.user;
   if (outcome.kind == OutcomeKind::forbidden && outcome.reason != Reason::none)
     text += ":" + std::string(reason_name(outcome.reason));
   return text;
@@ -72,7 +74,7 @@ std::optional<Outcome> parse_outcome(std::string_view text) {
                            [&](const auto& k) { return k.second == head; });
   if (kind == k_kinds.end()) return std::nullopt;
   Outcome outcome{kind->first, Reason::none, {}};
-  if (outcome.kind == OutcomeKind::user) {
+  if (outcome.kind == OutcomeKind::user || outcome.kind == OutcomeKind::unexpected) {
     if (tail.empty()) return std::nullopt;
     outcome.user = std::string(tail);
   } else if (outcome.kind == OutcomeKind::forbidden && colon != std::string_view::npos) {

@@ -19,6 +19,7 @@ enum class OutcomeKind : unsigned char {
   forbidden,     // 403 with `reason`
   not_found,     // 404
   invalid,       // 400: malformed body (only after identity and permission passed)
+  unexpected,    // observed only: a 4xx the profile does not map (`user` holds the status)
 };
 
 enum class Reason : unsigned char {

@@ -160,7 +160,8 @@ bool require_admin(Context& c) {
 
 void refuse_unaccepted(Context& c) {
   c.fire(R::ACT_1);
-  c.fire(R::ACT_3);
+  // `accepted_api_agreement: false` in the same change may have fired it already.
+  if (std::find(c.d.rules.begin(), c.d.rules.end(), R::ACT_3) == c.d.rules.end()) c.fire(R::ACT_3);
   c.outcome(Outcome::forbidden(Reason::agreement_not_accepted));
 }
 
@@ -219,7 +220,8 @@ void generate_token(Context& c, const GenerateTokenOp& op) {
   if (!require_admin(c)) return;
   AccountState& s = c.s;
   if (!s.agreement_accepted) return refuse_unaccepted(c);
-  if (!s.token_access || s.tokens_retired) {
+  const bool retired = s.tokens_retired && c.config.policy == PolicyId::zendesk_2026;
+  if (!s.token_access || retired) {
     if (!s.token_access_ever_on) c.fire(R::TOK_1);
     c.fire(R::TOK_3);
     c.outcome(Outcome::forbidden(Reason::token_access_disabled));
@@ -289,7 +291,20 @@ void probe(Context& c, const ProbeOp& op) {
   if (require_agent(c, R::PRB_2)) c.outcome(Outcome::as_user(c.id.user));
 }
 
+// Fixture input the target must refuse (400 InvalidFixture): an empty
+// password, or a name or email (without ASCII case) another user has.
+bool valid_fixture(const AccountState& s, const Operation& op) {
+  if (const auto* add = std::get_if<AddUserOp>(&op))
+    return !add->password.empty() && !s.find_user_by_name(add->name) && !s.find_user_by_email(add->email);
+  if (const auto* set = std::get_if<SetPasswordOp>(&op)) return !set->password.empty();
+  return true;
+}
+
 void apply_fixture(AccountState& s, const PolicyConfig& config, const Operation& op, Decision& d) {
+  if (!valid_fixture(s, op)) {
+    d.outcome = Outcome::invalid();
+    return;
+  }
   d.outcome = Outcome::ok();
   std::visit(
       Overloaded{

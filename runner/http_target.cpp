@@ -371,6 +371,11 @@ std::string HttpSession::string_field(const Sent& sent, const ProfileOperation& 
 model::Outcome HttpSession::classify(const ProfileOperation& op, const model::Operation& operation,
                                      const Sent& sent) {
   const auto kind = classify_status(op.responses, sent.response.status);
+  // A 4xx the profile does not map is a wrong answer, not a broken target: it
+  // is observed as such and mismatches (docs/spec-choices.md C17).
+  const int status = sent.response.status;
+  if (!kind && status >= 400 && status < 500)
+    return model::Outcome{model::OutcomeKind::unexpected, model::Reason::none, std::to_string(status)};
   if (!kind)
     fail(Kind::unclassifiable, sent, "profile '" + profile().name + "' does not map this status for '" +
                                          op.name + "' (" + describe_rules(op.responses) + "); body: " +

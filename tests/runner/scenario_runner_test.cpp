@@ -47,7 +47,7 @@ class StaleTokenTarget final : public Target {
         Observation o = m_inner->execute(r);
         if (m_buggy && std::holds_alternative<model::TokenCredential>(r.credential) &&
             o.outcome == model::Outcome::unauthorized())
-          o.outcome = model::Outcome::as_user(model::k_any_user);
+          o.outcome = model::Outcome::as_user(std::string(model::k_any_user));
         return o;
       }
      private:
