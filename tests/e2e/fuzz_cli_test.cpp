@@ -1,31 +1,19 @@
 // `authconform fuzz` as a user meets it: the seed and replay line first, the
 // summary, the JSON file, exit codes, and option errors.
-#include "runner/cli_options.h"
-#include "runner/fuzz_command.h"
 #include "tests/utils/test_utils.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <sstream>
 
 namespace authconform {
 namespace {
 
-// Runs `authconform fuzz ARGS...` in-process, as run_cli does (a usage error
-// is an exception caught once and exit code 2).
-testing::CliResult fuzz(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  runner::CommandContext context{args, out, err};
-  int code = 0;
-  try {
-    code = runner::cmd_fuzz(context);
-  } catch (const std::exception& e) {
-    err << "authconform fuzz: error: " << e.what() << "\n";
-    code = runner::k_exit_usage;
-  }
-  return {code, out.str(), err.str()};
+// Runs `authconform fuzz ARGS...` in-process.
+testing::CliResult fuzz(std::vector<std::string> args) {
+  args.insert(args.begin(), "fuzz");
+  return testing::run_cli(args);
 }
 
 TEST(FuzzCli, ModelRun_PrintsSeedAndReplayFirstAndPasses) {

@@ -3,7 +3,6 @@
 // sequences, a few shrink to an exact minimal counterexample, and each
 // written counterexample fails `run` on its mutant and passes on the correct server.
 #include "runner/cli_options.h"
-#include "runner/fuzz_command.h"
 #include "runner/fuzz_engine.h"
 #include "runner/fuzz_report.h"
 #include "runner/scenario_loader.h"
@@ -107,23 +106,25 @@ TEST(FuzzEmbedded, TokenLimitNotEnforced_IsFoundThroughTheFill) {
   EXPECT_GT(r.counterexample->steps.size(), model::k_token_limit);
 }
 
-// The command line: a mismatch exits 1, names the file, and `run` replays it.
+// The command line: a mismatch exits 1 and names the file; `run` replays it.
 TEST(FuzzEmbedded, Cli_WritesTheCounterexampleAndExits1) {
   const std::string dir = testing::make_temp_dir("fuzz-cli-mutant");
-  std::ostringstream out, err;
-  CommandContext context{{"--mutant", "pwd7-wrong-password-401", "--seed", "4", "--runs", "500", "--out", dir,
-                          "--json", dir + "/summary.json", "-q"},
-                         out, err};
-  EXPECT_EQ(cmd_fuzz(context), 1) << err.str();
+  const testing::CliResult cli = testing::run_cli({"fuzz", "--mutant", "pwd7-wrong-password-401", "--seed", "4",
+                                                   "--runs", "500", "--out", dir, "--json", dir + "/summary.json"});
+  EXPECT_EQ(cli.exit_code, 1) << cli.err;
   const auto json = nlohmann::json::parse(testing::read_file(dir + "/summary.json"));
   EXPECT_EQ(json["result"], "failed");
   const std::string path = json["counterexample_path"];
   EXPECT_EQ(path, dir + "/fuzz-counterexample-4.yaml");
-  EXPECT_NE(out.str().find("FAILED: the target differs from the model at step "), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("  counterexample: " + path + "\n"), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("  replay it:      authconform run " + path + " --mutant pwd7-wrong-password-401\n"),
+  EXPECT_NE(cli.out.find("FAILED: the target differs from the model at step "), std::string::npos) << cli.out;
+  EXPECT_NE(cli.out.find("  counterexample: " + path + "\n"), std::string::npos) << cli.out;
+  EXPECT_NE(cli.out.find("  replay it:      authconform run " + path + " --mutant pwd7-wrong-password-401\n"),
             std::string::npos)
-      << out.str();
+      << cli.out;
+  // The replay line works as printed, and the file passes on the correct server.
+  EXPECT_EQ(testing::run_cli({"run", path, "--mutant", "pwd7-wrong-password-401"}).exit_code, 1);
+  const testing::CliResult on_correct = testing::run_cli({"run", path});
+  EXPECT_EQ(on_correct.exit_code, 0) << on_correct.out << on_correct.err;
   std::filesystem::remove_all(dir);
 }
 

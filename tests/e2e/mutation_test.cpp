@@ -68,8 +68,8 @@ std::vector<std::string> mutant_names() {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllMutants, SuiteAgainstMutant, ::testing::ValuesIn(mutant_names()),
-                         [](const auto& info) {
-                           std::string name = info.param;
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;
                            for (char& c : name)
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            return name;

@@ -271,7 +271,7 @@ TEST_F(HttpTargetWire, EveryMappedStatusIsClassified) {
 
 TEST_F(HttpTargetWire, UnmappedStatusesAreTargetErrorsNamingTheUrl) {
   auto session = open();
-  for (const int status : {500, 302, 422}) {
+  for (const int status : {500, 302, 503}) {
     server.script_tickets(status, R"({"error":"boom"})");
     try {
       session->execute(tickets());
@@ -284,6 +284,18 @@ TEST_F(HttpTargetWire, UnmappedStatusesAreTargetErrorsNamingTheUrl) {
                     "forbidden: 403; not_found: 404; invalid: 400); body: {\"error\":\"boom\"}");
       EXPECT_EQ(e.exchange().status, status);
     }
+  }
+}
+
+// A coherent 4xx the profile does not map is a wrong answer (docs/spec-choices.md
+// C17): observed, so that it mismatches, rather than a broken target.
+TEST_F(HttpTargetWire, UnmappedClientErrorIsObservedAsUnexpected) {
+  auto session = open();
+  for (const int status : {422, 405, 409}) {
+    server.script_tickets(status, R"({"error":"nope"})");
+    const Observation seen = session->execute(tickets());
+    EXPECT_EQ(model::to_string(seen.outcome), "unexpected:" + std::to_string(status));
+    EXPECT_EQ(seen.exchange.status, status);
   }
 }
 
