@@ -190,7 +190,12 @@ void set_end_user_password_access(Context& c, bool on) {
 
 void update_settings(Context& c, const UpdateSettingsOp& op) {
   if (!require_admin(c)) return;
-  if (op.malformed) { c.outcome(Outcome::invalid()); return; }
+  if (op.malformed) {
+    c.outcome(Outcome::invalid());
+    // C16: before the agreement a target may refuse by ACT-3 first.
+    if (!c.s.agreement_accepted) c.d.tolerated.push_back(Outcome::forbidden(Reason::agreement_not_accepted));
+    return;
+  }
   AccountState& s = c.s;
   if (op.accepted_api_agreement) {
     if (*op.accepted_api_agreement) {
@@ -263,16 +268,27 @@ void delete_token(Context& c, const DeleteTokenOp& op) {
 void issue_oauth(Context& c, const IssueOAuthOp& op) {
   if (!require_admin(c)) return;
   c.fire(R::OAU_4);
-  if (!c.s.find_user_by_name(op.user)) { c.outcome(Outcome::not_found()); return; }
+  if (!c.s.find_user_by_name(op.user)) {
+    // C5: an unknown user_id is 404; a target may call it a bad body (400).
+    c.outcome(Outcome::not_found());
+    c.d.tolerated.push_back(Outcome::invalid());
+    return;
+  }
   c.s.oauth.push_back(OAuthToken{op.name, op.user, op.read, op.write, false});
   c.outcome(Outcome::ok());
 }
 
 void revoke_oauth(Context& c, const RevokeOAuthOp& op) {
   c.fire(R::OAU_4);
-  // Revoking needs an identity; an anonymous caller is refused before lookup.
-  if (c.id.kind == Identity::Kind::anonymous) { c.outcome(Outcome::unauthorized()); return; }
   auto* t = const_cast<OAuthToken*>(c.s.find_oauth(op.oauth));
+  // Revoking needs an identity (C3). The spec does not order that against the
+  // lookup, so a target that looks up first (404) or checks ownership (403)
+  // is tolerated: nothing changes either way.
+  if (c.id.kind == Identity::Kind::anonymous) {
+    c.outcome(Outcome::unauthorized());
+    c.d.tolerated.push_back(!t || t->revoked ? Outcome::not_found() : Outcome::forbidden(Reason::not_admin));
+    return;
+  }
   if (!t || t->revoked) { c.outcome(Outcome::not_found()); return; }
   if (!c.caller_is(Role::admin) && t->owner != c.id.user) {
     c.outcome(Outcome::forbidden(Reason::not_admin));

@@ -155,6 +155,8 @@ int cmd_fuzz(CommandContext& context) {
   for (const std::string& line : fuzz_summary_lines(result)) context.out << line << "\n";
   if (const std::string json = (*vm)["json"].as<std::string>(); !json.empty())
     reports::write_file_atomically(json, fuzz_result_to_json(result, fuzz.policy.policy).dump(2) + "\n");
+  // Cut short before any mismatch: no verdict on conformance, as for `run`.
+  if (result.interrupted && result.verdict == FuzzVerdict::passed) return k_exit_target;
   return fuzz_exit_code(result.verdict);
 }
 
