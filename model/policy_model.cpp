@@ -247,11 +247,20 @@ ApiToken* live_token(AccountState& s, std::string_view name) {
   return (t && !t->deleted) ? t : nullptr;
 }
 
+// No such token: 404. §2 lists not_found after ACT-3 and TOK-3 in one order
+// of refusals, so a target that applies those first to (de)activating or
+// deleting is tolerated (C18): nothing changes either way.
+void refuse_unknown_token(Context& c) {
+  c.outcome(Outcome::not_found());
+  if (!c.s.agreement_accepted) c.d.tolerated.push_back(Outcome::forbidden(Reason::agreement_not_accepted));
+  else if (!c.s.token_access) c.d.tolerated.push_back(Outcome::forbidden(Reason::token_access_disabled));
+}
+
 void set_token_active(Context& c, const SetTokenActiveOp& op) {
   if (!require_admin(c)) return;
   c.fire(R::TOK_8);
   ApiToken* t = live_token(c.s, op.token);
-  if (!t) { c.outcome(Outcome::not_found()); return; }
+  if (!t) return refuse_unknown_token(c);
   t->active = op.active;
   c.outcome(Outcome::ok());
 }
@@ -260,7 +269,7 @@ void delete_token(Context& c, const DeleteTokenOp& op) {
   if (!require_admin(c)) return;
   c.fire(R::TOK_8);
   ApiToken* t = live_token(c.s, op.token);
-  if (!t) { c.outcome(Outcome::not_found()); return; }
+  if (!t) return refuse_unknown_token(c);
   t->deleted = true;
   c.outcome(Outcome::ok());
 }
@@ -296,6 +305,14 @@ void revoke_oauth(Context& c, const RevokeOAuthOp& op) {
   }
   t->revoked = true;
   c.outcome(Outcome::ok());
+}
+
+// ADM-1 ("managing API tokens"). Listing is also read as a read, like PRB-3,
+// so an agent's `ok` is tolerated (C19): it changes nothing.
+void list_tokens(Context& c) {
+  const bool agent = c.caller_is(Role::agent);
+  if (require_admin(c)) c.outcome(Outcome::ok());
+  else if (agent) c.d.tolerated.push_back(Outcome::ok());
 }
 
 void probe(Context& c, const ProbeOp& op) {
@@ -356,9 +373,7 @@ void decide_operation(Context& c, const Operation& op) {
                    if (require_agent(c, R::PRB_3)) c.outcome(Outcome::ok());
                  },
                  [&](const UpdateSettingsOp& o) { update_settings(c, o); },
-                 [&](const ListTokensOp&) {
-                   if (require_admin(c)) c.outcome(Outcome::ok());
-                 },
+                 [&](const ListTokensOp&) { list_tokens(c); },
                  [&](const GenerateTokenOp& o) { generate_token(c, o); },
                  [&](const SetTokenActiveOp& o) { set_token_active(c, o); },
                  [&](const DeleteTokenOp& o) { delete_token(c, o); },

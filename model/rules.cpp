@@ -115,6 +115,15 @@ bool rule_in_policy(RuleId id, PolicyId policy) {
   return policy == PolicyId::article ? info.in_article : info.in_zendesk_2026;
 }
 
+std::string_view stage_name(Stage stage) {
+  switch (stage) {
+    case Stage::identity: return "identity";
+    case Stage::permission: return "permission";
+    case Stage::effect: return "effect";
+  }
+  return "effect";
+}
+
 std::string_view policy_name(PolicyId policy) {
   return policy == PolicyId::article ? "article" : "zendesk-2026";
 }

@@ -45,6 +45,7 @@ std::string_view rule_code(RuleId id);
 std::optional<RuleId> parse_rule_code(std::string_view code);
 bool rule_in_policy(RuleId id, PolicyId policy);
 
+std::string_view stage_name(Stage stage);  // "identity", "permission", "effect"
 std::string_view policy_name(PolicyId policy);
 std::optional<PolicyId> parse_policy(std::string_view name);
 inline constexpr std::array<PolicyId, 2> k_all_policies{PolicyId::article, PolicyId::zendesk_2026};

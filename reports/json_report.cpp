@@ -85,14 +85,6 @@ json scenario_json(const ScenarioResult& scenario) {
           {"steps", std::move(steps)}};
 }
 
-std::string_view stage_name(model::Stage stage) {
-  switch (stage) {
-    case model::Stage::identity: return "identity";
-    case model::Stage::permission: return "permission";
-    case model::Stage::effect: return "effect";
-  }
-  return "effect";
-}
 
 json coverage_json(const RunSummary& summary) {
   json coverage = json::object();
@@ -101,7 +93,7 @@ json coverage_json(const RunSummary& summary) {
     for (const auto& [path, steps] : cov.steps_by_scenario)
       by_scenario[to_valid_utf8(path)] = steps;
     coverage[std::string(model::rule_code(rule))] = {
-        {"stage", stage_name(model::rule_info(rule).stage)},
+        {"stage", model::stage_name(model::rule_info(rule).stage)},
         {"steps_by_scenario", std::move(by_scenario)},
         {"fuzz_steps", cov.fuzz_steps},
         {"total", cov.total_steps()},

@@ -42,6 +42,7 @@ struct FuzzPhaseOptions {
   model::PolicyConfig policy;
   std::string target_option;   // for the replay command
   std::string profile_option;
+  std::string mutant_option;
   const std::atomic<bool>* stop = nullptr;
 };
 // The fuzzing phase (runner/certify_fuzz.cpp, over the fuzzer's library API).

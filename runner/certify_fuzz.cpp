@@ -13,20 +13,12 @@ std::uint64_t shard_seed(std::uint64_t seed, Shard shard) {
   return fuzz_batch_seed(seed, 1'000'000L + shard.index);
 }
 
-std::string result_name(FuzzVerdict verdict) {
-  switch (verdict) {
-    case FuzzVerdict::passed: return "passed";
-    case FuzzVerdict::failed: return "failed";
-    case FuzzVerdict::flaky: return "flaky";
-    case FuzzVerdict::inconclusive: return "inconclusive";
-  }
-  return "inconclusive";
-}
 
 std::string target_args(const FuzzPhaseOptions& o) {
   std::string args;
   if (!o.target_option.empty()) args += " --target " + o.target_option;
   if (!o.profile_option.empty()) args += " --profile " + o.profile_option;
+  if (!o.mutant_option.empty()) args += " --mutant " + o.mutant_option;
   if (o.policy.policy != model::PolicyId::article)
     args += " --policy " + std::string(model::policy_name(o.policy.policy));
   if (o.policy.tokens_retired) args += " --tokens-retired";
@@ -54,7 +46,7 @@ reports::FuzzSummary run_fuzz_phase(Target& target, const FuzzPhaseOptions& o) {
   s.requests = r.requests;
   s.seconds = r.seconds;
   s.rules_fired = r.rules_fired;
-  s.result = result_name(r.verdict);
+  s.result = std::string(fuzz_verdict_name(r.verdict));
   s.counterexample_path = r.counterexample_path;
   s.replay_command = r.counterexample_path.empty() ? r.replay_command : r.run_command;
   if (r.mismatch) {

@@ -134,7 +134,8 @@ int cmd_certify(CommandContext& context) {
   if (!c.incomplete && fuzz_time > 0) {
     context.out << "Fuzzing for " << fuzz_time << " s (seed " << seed << ")..." << std::endl;
     FuzzPhaseOptions fo{fuzz_time, seed, *shard, (*vm)["jobs"].as<int>(), dir + "/counterexamples",
-                        target_options.policy, target_options.target, target_options.profile, &stop};
+                        target_options.policy, target_options.target, target_options.profile,
+                        target_options.mutant, &stop};
     c.fuzz = run_fuzz_phase(handle.target(), fo);
     if (c.fuzz.result == "inconclusive") {
       c.incomplete = true;

@@ -14,14 +14,6 @@ constexpr CommandHelp k_help{
     "  authconform rules\n"
     "  authconform rules --policy zendesk-2026 --format json | jq '.rules[].id'"};
 
-std::string_view stage_name(model::Stage stage) {
-  switch (stage) {
-    case model::Stage::identity: return "identity";
-    case model::Stage::permission: return "permission";
-    case model::Stage::effect: return "effect";
-  }
-  return "effect";
-}
 
 void print_text(std::ostream& out, model::PolicyId policy) {
   out << "Rules of the '" << model::policy_name(policy) << "' policy:\n";
@@ -29,7 +21,7 @@ void print_text(std::ostream& out, model::PolicyId policy) {
   bool first = true;
   for (const model::RuleInfo& r : model::all_rules()) {
     if (!model::rule_in_policy(r.id, policy)) continue;
-    if (first || r.stage != stage) out << "\n" << stage_name(r.stage) << ":\n";
+    if (first || r.stage != stage) out << "\n" << model::stage_name(r.stage) << ":\n";
     first = false;
     stage = r.stage;
     std::string code(r.code);
@@ -42,7 +34,7 @@ void print_json(std::ostream& out, model::PolicyId policy) {
   nlohmann::json rules = nlohmann::json::array();
   for (const model::RuleInfo& r : model::all_rules()) {
     if (!model::rule_in_policy(r.id, policy)) continue;
-    rules.push_back({{"id", r.code}, {"stage", stage_name(r.stage)}, {"statement", r.statement},
+    rules.push_back({{"id", r.code}, {"stage", model::stage_name(r.stage)}, {"statement", r.statement},
                      {"source", r.source}});
   }
   out << nlohmann::json{{"policy", model::policy_name(policy)}, {"rules", rules}}.dump(2) << "\n";

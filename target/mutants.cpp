@@ -3,6 +3,8 @@
 // with its decision. The table at the end names each one and its rule.
 #include "target/mutants.h"
 
+#include "model/spelling.h"
+
 #include "model/header.h"
 #include "target/mutant_table.h"
 
@@ -350,27 +352,12 @@ constexpr Mutant k_mutants[] = {
 
 constexpr std::size_t k_mutant_count = std::size(k_mutants);
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string unknown_mutant_message(std::string_view name) {
   std::string message = "unknown mutant '" + std::string(name) + "'";
   const Mutant* closest = &k_mutants[0];
   for (const Mutant& m : k_mutants)
-    if (edit_distance(name, m.info.name) < edit_distance(name, closest->info.name)) closest = &m;
-  if (edit_distance(name, closest->info.name) <= closest->info.name.size() / 3)
+    if (model::edit_distance(name, m.info.name) < model::edit_distance(name, closest->info.name)) closest = &m;
+  if (model::edit_distance(name, closest->info.name) <= closest->info.name.size() / 3)
     message += " (did you mean '" + std::string(closest->info.name) + "'?)";
   message += "; valid mutants:";
   for (const Mutant& m : k_mutants) message += " " + std::string(m.info.name);

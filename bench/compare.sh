@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Side-by-side request rates on this machine (docs/performance.md):
+#   wrk -c1 / -c8 on users/me with token auth against `authconform serve`,
+#   `authconform fuzz --jobs 1 / 8` against the same server,
+#   a bare Python requests.Session loop doing the same request,
+#   and `fuzz --target model` (steps per second).
+# Usage: bench/compare.sh [seconds per measurement, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+bin=build/cli/authconform
+for tool in wrk python3 curl; do command -v $tool >/dev/null || { echo "compare.sh: needs $tool (apt-get install wrk python3-requests curl)"; exit 2; }; done
+
+log=$(mktemp)
+$bin serve --port 0 >"$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -f "$log"' EXIT
+for _ in $(seq 50); do grep -q "listening on" "$log" && break; sleep 0.1; done
+url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$log")
+
+# One account with token access on and one API token.
+account=$(curl -s -X POST "$url/conformance/v1/accounts" -H 'Content-Type: application/json' -d '{"users":[]}')
+base=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["account"]["base_url"])' <<<"$account")
+oauth=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["account"]["admin"]["oauth_token"])' <<<"$account")
+email=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["account"]["admin"]["email"])' <<<"$account")
+curl -s -X PUT "$base/api/v2/account/settings.json" -H "Authorization: Bearer $oauth" -H 'Content-Type: application/json' \
+  -d '{"settings":{"api":{"accepted_api_agreement":true,"api_token_access":true}}}' >/dev/null
+token=$(curl -s -X POST "$base/api/v2/api_tokens.json" -H "Authorization: Bearer $oauth" -H 'Content-Type: application/json' \
+  -d '{"api_token":{"description":"bench"}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_token"]["token"])')
+auth="Basic $(printf '%s/token:%s' "$email" "$token" | base64 -w0)"
+
+wrk_rate() {  # connections
+  wrk -t1 -c"$1" -d"${secs}s" -H "Authorization: $auth" "$base/api/v2/users/me.json" | awk '/Requests\/sec/ {print $2}'
+}
+fuzz_rate() {  # jobs
+  local out; out=$(mktemp)
+  $bin fuzz --target "$url" --jobs "$1" --time "$secs" --seed 1 --json "$out" >/dev/null 2>&1 || true
+  python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["requests_per_second"]))' "$out"
+  rm -f "$out"
+}
+python_rate() {
+  python3 - "$base/api/v2/users/me.json" "$auth" "$secs" <<'PY'
+import sys, time, requests
+url, auth, secs = sys.argv[1], sys.argv[2], float(sys.argv[3])
+s = requests.Session(); s.headers["Authorization"] = auth
+n, end = 0, time.monotonic() + secs
+while time.monotonic() < end:
+    s.get(url).status_code; n += 1
+print(round(n / secs))
+PY
+}
+model_rate() {
+  local out; out=$(mktemp)
+  $bin fuzz --target model --time "$secs" --seed 1 --json "$out" >/dev/null 2>&1 || true
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["steps"]/d["seconds"]))' "$out"
+  rm -f "$out"
+}
+
+w1=$(wrk_rate 1); w8=$(wrk_rate 8)
+f1=$(fuzz_rate 1); f8=$(fuzz_rate 8)
+py=$(python_rate)
+model=$(model_rate)
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+printf '%-44s %10s\n' "measurement" "req/s"
+printf '%-44s %10s\n' "wrk -c1 users/me (token)" "$w1"
+printf '%-44s %10s\n' "wrk -c8 users/me (token)" "$w8"
+printf '%-44s %10s   ratio to wrk -c1: %s\n' "fuzz --jobs 1 over HTTP" "$f1" "$(ratio $f1 $w1)"
+printf '%-44s %10s   ratio to wrk -c8: %s\n' "fuzz --jobs 8 over HTTP" "$f8" "$(ratio $f8 $w8)"
+printf '%-44s %10s   fuzz -j1 / python: %s\n' "python requests.Session loop" "$py" "$(ratio $f1 $py)"
+printf '%-44s %10s   (model steps/s)\n' "fuzz --target model" "$model"
