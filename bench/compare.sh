@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-bin=build/cli/authconform
+bin=${AUTHCONFORM_BIN:-build/cli/authconform}
 for tool in wrk python3 curl; do command -v $tool >/dev/null || { echo "compare.sh: needs $tool (apt-get install wrk python3-requests curl)"; exit 2; }; done
 
 log=$(mktemp)
