@@ -28,7 +28,7 @@ TEST(Cli, NoCommand_PrintsUsageAndExits2) {
 }
 
 TEST(Cli, EveryCommandHasHelpWithExamples) {
-  for (const char* command : {"rules", "simulate", "run", "serve"}) {
+  for (const char* command : {"rules", "simulate", "run", "fuzz", "certify", "report", "serve"}) {
     const auto r = run_cli({command, "--help"});
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.out.find("Examples:"), std::string::npos) << command;
