@@ -138,6 +138,7 @@ class HttpSession final : public AccountSession {
 
   model::Outcome classify(const ProfileOperation& op, const model::Operation& operation, const Sent& sent);
   model::Outcome on_success(const ProfileOperation& op, const model::Operation& operation, const Sent& sent);
+  model::Outcome ok_unless_token_secret_shown(const Sent& sent) const;
   model::Outcome identify_caller(const ProfileOperation& op, const Sent& sent) const;
   std::string name_of_user(std::string_view id) const;
   std::string admin_oauth_id_unknown(std::string_view name) const;
@@ -412,9 +413,21 @@ model::Outcome HttpSession::on_success(const ProfileOperation& op, const model::
             m_users[o.name] = UserEntry{id_field(sent, op, "user_id"), o.email};
             return model::Outcome::ok();
           },
+          [&](const model::ListTokensOp&) { return ok_unless_token_secret_shown(sent); },
+          [&](const model::SetTokenActiveOp&) { return ok_unless_token_secret_shown(sent); },
           [](const auto&) { return model::Outcome::ok(); },
       },
       operation);
+}
+
+// TOK-3: a token's secret is returned once, at creation. Any later answer
+// that shows it again is a wrong answer (observed, so that it mismatches).
+model::Outcome HttpSession::ok_unless_token_secret_shown(const Sent& sent) const {
+  for (const auto& [name, entry] : m_tokens)
+    if (!entry.secret.empty() && sent.response.body.find(entry.secret) != std::string::npos)
+      return model::Outcome{model::OutcomeKind::unexpected, model::Reason::none,
+                            "the secret of token " + name + " shown again"};
+  return model::Outcome::ok();
 }
 
 // users/me: null ID -> anonymous; a known ID -> that user, unless the email

@@ -159,6 +159,12 @@ class FakeWireServer {
       res.status = 201;
       res.set_content(R"({"token":{"id":"21","full_token":")" + std::string(k_oauth_secret) + R"("}})", "application/json");
     });
+    // A leaky list: it shows the secret again (TOK-3 says: once, at creation).
+    m_server.Get("/accounts/acc-1/api/v2/api_tokens.json", [this](const httplib::Request& req, httplib::Response& res) {
+      note(req);
+      res.set_content(R"({"api_tokens":[{"id":11,"token":")" + std::string(k_token_secret) + R"(","active":true}]})",
+                      "application/json");
+    });
     m_server.Delete(R"(/accounts/acc-1/api/v2/api_tokens/(\d+)\.json)", [this](const httplib::Request& req, httplib::Response& res) {
       note(req);
       res.status = req.matches[1] == "11" ? 204 : 404;
@@ -297,6 +303,16 @@ TEST_F(HttpTargetWire, UnmappedClientErrorIsObservedAsUnexpected) {
     EXPECT_EQ(model::to_string(seen.outcome), "unexpected:" + std::to_string(status));
     EXPECT_EQ(seen.exchange.status, status);
   }
+}
+
+TEST_F(HttpTargetWire, ListingThatShowsATokenSecretAgain_IsObservedAsWrong) {
+  auto session = open();
+  const model::Credential admin = model::OAuthCredential{"admin-oauth"};
+  EXPECT_EQ(session->execute(request(model::ListTokensOp{}, admin)).outcome, model::Outcome::ok());
+  session->execute(request(model::GenerateTokenOp{"t1"}, admin));
+  const Observation listed = session->execute(request(model::ListTokensOp{}, admin));
+  EXPECT_EQ(model::to_string(listed.outcome), "unexpected:the secret of token t1 shown again");
+  EXPECT_EQ(listed.exchange.response_body.find(k_token_secret), std::string::npos);
 }
 
 TEST_F(HttpTargetWire, ExchangesShowNoSecretInAnyForm) {
