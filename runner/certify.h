@@ -44,6 +44,7 @@ struct FuzzPhaseOptions {
   std::string profile_option;
   std::string mutant_option;
   const std::atomic<bool>* stop = nullptr;
+  std::ostream* progress = nullptr;  // a terminal, for a progress line; null: none
 };
 // The fuzzing phase (runner/certify_fuzz.cpp, over the fuzzer's library API).
 reports::FuzzSummary run_fuzz_phase(Target& target, const FuzzPhaseOptions& options);

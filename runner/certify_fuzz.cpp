@@ -3,6 +3,8 @@
 #include "runner/fuzz_engine.h"
 #include "runner/fuzz_report.h"
 
+#include <optional>
+
 namespace authconform::runner {
 namespace {
 
@@ -37,7 +39,10 @@ reports::FuzzSummary run_fuzz_phase(Target& target, const FuzzPhaseOptions& o) {
   options.target_args = target_args(o);
   options.stop = o.stop;
   options.shrink_time_s = std::min(60.0, std::max(10.0, o.seconds));
-  const FuzzResult r = run_fuzz(target, options);
+  std::optional<ConsoleFuzzProgress> progress;
+  if (o.progress) progress.emplace(*o.progress, true);
+  const FuzzResult r = run_fuzz(target, options, progress ? &*progress : nullptr);
+  if (progress) progress->clear();
   reports::FuzzSummary s;
   s.ran = true;
   s.seeds = {options.seed};

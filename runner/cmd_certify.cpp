@@ -135,7 +135,7 @@ int cmd_certify(CommandContext& context) {
     context.out << "Fuzzing for " << fuzz_time << " s (seed " << seed << ")..." << std::endl;
     FuzzPhaseOptions fo{fuzz_time, seed, *shard, (*vm)["jobs"].as<int>(), dir + "/counterexamples",
                         target_options.policy, target_options.target, target_options.profile,
-                        target_options.mutant, &stop};
+                        target_options.mutant, &stop, terminal ? &context.out : nullptr};
     c.fuzz = run_fuzz_phase(handle.target(), fo);
     if (c.fuzz.result == "inconclusive") {
       c.incomplete = true;

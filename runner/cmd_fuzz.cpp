@@ -81,42 +81,6 @@ FuzzOptions fuzz_options_from(const po::variables_map& vm, const TargetOptions& 
   return o;
 }
 
-// A progress line rewritten in place on a terminal; events on lines of their own.
-class ConsoleProgress final : public FuzzProgress {
- public:
-  ConsoleProgress(std::ostream& out, bool terminal) : m_out(out), m_terminal(terminal) {}
-
-  void on_status(const FuzzStatus& s) override {
-    if (!m_terminal) return;
-    std::ostringstream line;
-    line << "\r[" << std::fixed << std::setprecision(1) << s.seconds << " s] ";
-    if (s.phase == FuzzPhase::shrinking)
-      line << "shrinking: smallest failure " << s.shrink_best << " steps, " << s.shrink_attempts << " attempts";
-    else if (s.phase == FuzzPhase::confirming)
-      line << "confirming the shrunk sequence on fresh accounts";
-    else
-      line << s.sequences << " sequences, " << std::setprecision(0)
-           << (s.seconds > 0 ? s.requests / s.seconds : 0.0) << " requests/s, rules fired " << s.rules_fired
-           << "/" << s.rules_total;
-    m_out << line.str() << "\033[K" << std::flush;
-    m_dirty = true;
-  }
-
-  void on_event(const std::string& line) override {
-    clear();
-    m_out << line << "\n" << std::flush;
-  }
-
-  void clear() {
-    if (m_dirty) m_out << "\r\033[K" << std::flush;
-    m_dirty = false;
-  }
-
- private:
-  std::ostream& m_out;
-  bool m_terminal;
-  bool m_dirty = false;
-};
 
 void add_fuzz_options(po::options_description& options) {
   options.add_options()
@@ -149,7 +113,7 @@ int cmd_fuzz(CommandContext& context) {
               << model::policy_name(fuzz.policy.policy) << "\n"
               << "Replay: " << fuzz_replay_command(fuzz, fuzz.runs, true) << std::endl;
   fuzz.stop = &install_interrupt_handler();
-  ConsoleProgress progress(context.out, is_terminal(context.out) && !(*vm)["quiet"].as<bool>());
+  ConsoleFuzzProgress progress(context.out, is_terminal(context.out) && !(*vm)["quiet"].as<bool>());
   const FuzzResult result = run_fuzz(handle.target(), fuzz, &progress);
   progress.clear();
   for (const std::string& line : fuzz_summary_lines(result)) context.out << line << "\n";

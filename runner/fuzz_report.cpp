@@ -204,4 +204,31 @@ std::string utc_now_iso8601() {
   return text;
 }
 
+
+void ConsoleFuzzProgress::on_status(const FuzzStatus& s) {
+  if (!m_terminal) return;
+  std::ostringstream line;
+  line << "\r[" << std::fixed << std::setprecision(1) << s.seconds << " s] ";
+  if (s.phase == FuzzPhase::shrinking)
+    line << "shrinking: smallest failure " << s.shrink_best << " steps, " << s.shrink_attempts << " attempts";
+  else if (s.phase == FuzzPhase::confirming)
+    line << "confirming the shrunk sequence on fresh accounts";
+  else
+    line << s.sequences << " sequences, " << std::setprecision(0)
+         << (s.seconds > 0 ? s.requests / s.seconds : 0.0) << " requests/s, rules fired " << s.rules_fired
+         << "/" << s.rules_total;
+  m_out << line.str() << "\033[K" << std::flush;
+  m_dirty = true;
+}
+
+void ConsoleFuzzProgress::on_event(const std::string& line) {
+  clear();
+  m_out << line << "\n" << std::flush;
+}
+
+void ConsoleFuzzProgress::clear() {
+  if (m_dirty) m_out << "\r\033[K" << std::flush;
+  m_dirty = false;
+}
+
 }  // namespace authconform::runner

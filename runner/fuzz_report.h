@@ -2,6 +2,8 @@
 // standard format, the JSON summary (--json), and the closing console lines.
 #pragma once
 
+#include <ostream>
+
 #include "runner/fuzz_engine.h"
 
 #include <nlohmann/json.hpp>
@@ -43,5 +45,21 @@ std::vector<std::string> fuzz_summary_lines(const FuzzResult& result);
 
 // "2025-01-31T12:00:00Z", now.
 std::string utc_now_iso8601();
+
+
+// A progress line rewritten in place on a terminal (elapsed, sequences,
+// requests per second, rules fired); events on lines of their own.
+class ConsoleFuzzProgress final : public FuzzProgress {
+ public:
+  ConsoleFuzzProgress(std::ostream& out, bool terminal) : m_out(out), m_terminal(terminal) {}
+  void on_status(const FuzzStatus& s) override;
+  void on_event(const std::string& line) override;
+  void clear();
+
+ private:
+  std::ostream& m_out;
+  bool m_terminal;
+  bool m_dirty = false;
+};
 
 }  // namespace authconform::runner
