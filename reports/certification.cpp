@@ -109,7 +109,7 @@ void add_scenario_evidence(Certification& c, std::map<model::RuleId, std::vector
       std::string text = s.path + " step " + std::to_string(step.index) + " (line " +
                          std::to_string(step.line) + "): " + step.message;
       if (s.status == ScenarioStatus::flaky) text = "FLAKY: " + text;
-      text += " - replay: authconform run " + s.path + " --target " + c.info.target;
+      text += " - replay: authconform run " + s.path + c.replay_args;
       for (model::RuleId r : blamed_rules(step)) failures[r].push_back(text);
     }
   }
@@ -306,6 +306,7 @@ nlohmann::json certification_to_json(const Certification& c) {
           {"incomplete", c.incomplete},
           {"incomplete_reason", to_valid_utf8(c.incomplete_reason)},
           {"shard", c.shard},
+          {"replay_args", c.replay_args},
           {"policy", model::policy_name(c.info.policy)},
           {"target", to_valid_utf8(c.info.target)},
           {"profile", c.info.profile},
@@ -329,6 +330,7 @@ Certification certification_from_json(const nlohmann::json& doc) {
       throw std::runtime_error("not an authconform certification report");
     Certification c;
     c.shard = doc.at("shard");
+    c.replay_args = doc.value("replay_args", "");
     c.info.policy = model::parse_policy(doc.at("policy").get<std::string>()).value();
     c.info.target = doc.at("target");
     c.info.profile = doc.at("profile");

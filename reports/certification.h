@@ -65,6 +65,7 @@ struct ManifestEntry {
 struct Certification {
   RunInfo info;
   std::string shard = "1/1";
+  std::string replay_args;  // what points `authconform run FILE` at the same target
   std::vector<ScenarioResult> scenarios;
   RunSummary suite;
   FuzzSummary fuzz;

@@ -46,6 +46,11 @@ struct FuzzPhaseOptions {
   const std::atomic<bool>* stop = nullptr;
   std::ostream* progress = nullptr;  // a terminal, for a progress line; null: none
 };
+// The options that point a replay at the same target: " --target URL
+// --profile F --mutant M --policy P" (those given).
+std::string target_replay_args(const std::string& target, const std::string& profile,
+                               const std::string& mutant, model::PolicyConfig policy);
+
 // The fuzzing phase (runner/certify_fuzz.cpp, over the fuzzer's library API).
 reports::FuzzSummary run_fuzz_phase(Target& target, const FuzzPhaseOptions& options);
 

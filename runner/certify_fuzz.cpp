@@ -16,18 +16,20 @@ std::uint64_t shard_seed(std::uint64_t seed, Shard shard) {
 }
 
 
-std::string target_args(const FuzzPhaseOptions& o) {
-  std::string args;
-  if (!o.target_option.empty()) args += " --target " + o.target_option;
-  if (!o.profile_option.empty()) args += " --profile " + o.profile_option;
-  if (!o.mutant_option.empty()) args += " --mutant " + o.mutant_option;
-  if (o.policy.policy != model::PolicyId::article)
-    args += " --policy " + std::string(model::policy_name(o.policy.policy));
-  if (o.policy.tokens_retired) args += " --tokens-retired";
-  return args;
-}
 
 }  // namespace
+
+std::string target_replay_args(const std::string& target, const std::string& profile,
+                               const std::string& mutant, model::PolicyConfig policy) {
+  std::string args;
+  if (!target.empty()) args += " --target " + target;
+  if (!profile.empty()) args += " --profile " + profile;
+  if (!mutant.empty()) args += " --mutant " + mutant;
+  if (policy.policy != model::PolicyId::article)
+    args += " --policy " + std::string(model::policy_name(policy.policy));
+  if (policy.tokens_retired) args += " --tokens-retired";
+  return args;
+}
 
 reports::FuzzSummary run_fuzz_phase(Target& target, const FuzzPhaseOptions& o) {
   FuzzOptions options;
@@ -36,7 +38,7 @@ reports::FuzzSummary run_fuzz_phase(Target& target, const FuzzPhaseOptions& o) {
   options.jobs = o.jobs;
   options.policy = o.policy;
   options.out_dir = o.out_dir;
-  options.target_args = target_args(o);
+  options.target_args = target_replay_args(o.target_option, o.profile_option, o.mutant_option, o.policy);
   options.stop = o.stop;
   options.shrink_time_s = std::min(60.0, std::max(10.0, o.seconds));
   std::optional<ConsoleFuzzProgress> progress;

@@ -112,6 +112,8 @@ int cmd_certify(CommandContext& context) {
     c.info.started_at = text;
   }
   c.shard = shard->text();
+  c.replay_args = target_replay_args(target_options.target, target_options.profile, target_options.mutant,
+                                     target_options.policy);
   c.gaps = spec_gaps();
   for (const auto& w : waivers) c.waivers.push_back({w, reports::WaiverStatus::unused});
   c.manifest = input_manifest(target_options.policy.policy, handle.profile_name, scenarios, waivers_path);
