@@ -129,4 +129,13 @@ bool AccountStore::erase(std::string_view id) {
   return true;
 }
 
+std::vector<const TokenRecord*> Account::live_token_records() const {
+  std::vector<const TokenRecord*> live;
+  for (const TokenRecord& record : m_tokens) {
+    const model::ApiToken* token = m_state.find_token(record.name);
+    if (token && !token->deleted) live.push_back(&record);
+  }
+  return live;
+}
+
 }  // namespace authconform::target

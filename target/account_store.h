@@ -70,6 +70,8 @@ class Account {
   const OAuthRecord* oauth_by_id(int id) const;
   const OAuthRecord* oauth_by_name(std::string_view name) const;
   const std::vector<TokenRecord>& token_records() const { return m_tokens; }
+  // The records of tokens the model has not deleted, in creation order (what a list shows).
+  std::vector<const TokenRecord*> live_token_records() const;
   std::string next_token_name() const;
   std::string next_oauth_name() const;
   // Called once the model has accepted the token NAME: draws its secret.

@@ -133,10 +133,6 @@ ApiCall read_grant(const Account& account, const httplib::Request& req) {
                  {}, {}};
 }
 
-ApiReader fixed(model::Operation op) {
-  return [op](const Account&, const httplib::Request&) { return ApiCall{op, {}, {}}; };
-}
-
 // --- writing API answers ------------------------------------------------------------------------
 
 void write_access(Account& account, const ApiCall&, const Outcome&, httplib::Response& res) {
@@ -145,10 +141,7 @@ void write_access(Account& account, const ApiCall&, const Outcome&, httplib::Res
 
 void write_token_list(Account& account, const ApiCall&, const Outcome&, httplib::Response& res) {
   Json items = Json::array();
-  for (const TokenRecord& record : account.token_records()) {
-    const model::ApiToken* token = account.state().find_token(record.name);
-    if (token && !token->deleted) items.push_back(token_json(account, record));
-  }
+  for (const TokenRecord* record : account.live_token_records()) items.push_back(token_json(account, *record));
   send_json(res, 200, {{"items", items}});
 }
 
@@ -190,9 +183,9 @@ void install_api(httplib::Server& server, Service& service) {
       service.serve_api(req, res, refuse, read, write);
     };
   };
-  server.Get(route("/api-access"), api(fixed(model::ReadSettingsOp{}), write_access));
+  server.Get(route("/api-access"), api(fixed_call(model::ReadSettingsOp{}), write_access));
   server.Patch(route("/api-access"), api(read_access_update, write_access));
-  server.Get(route("/tokens"), api(fixed(model::ListTokensOp{}), write_token_list));
+  server.Get(route("/tokens"), api(fixed_call(model::ListTokensOp{}), write_token_list));
   server.Post(route("/tokens"), api(read_token_creation, write_new_token));
   server.Patch(route(R"(/tokens/(\d+))"), api(read_token_update, write_token));
   server.Delete(route(R"(/tokens/(\d+))"),
@@ -206,8 +199,8 @@ void install_api(httplib::Server& server, Service& service) {
                       return ApiCall{model::RevokeOAuthOp{oauth_name_at(a, req.matches[2].str())}, {}, {}};
                     },
                     write_no_content));
-  server.Get(route("/whoami"), api(fixed(model::ProbeOp{model::Probe::me}), write_whoami));
-  server.Get(route("/tickets"), api(fixed(model::ProbeOp{model::Probe::tickets}), write_tickets));
+  server.Get(route("/whoami"), api(fixed_call(model::ProbeOp{model::Probe::me}), write_whoami));
+  server.Get(route("/tickets"), api(fixed_call(model::ProbeOp{model::Probe::tickets}), write_tickets));
 }
 
 // --- the fixture interface ------------------------------------------------------------------------

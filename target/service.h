@@ -27,6 +27,11 @@ struct ApiCall {
 // operation that takes a body, and which the model refuses with `invalid`.
 ApiCall malformed_call(std::string why);
 
+// A reader for operations that take nothing from the path or body.
+inline auto fixed_call(model::Operation op) {
+  return [op](const Account&, const httplib::Request&) { return ApiCall{op, {}, {}}; };
+}
+
 // How a variant answers a refusal (401, 403, 404, 400/422) of an API request;
 // `detail` explains an invalid body.
 using Refuser = void (*)(httplib::Response& res, const Verdict& verdict, std::string_view detail);

@@ -195,10 +195,6 @@ ApiCall read_oauth_issue(const Account& account, const httplib::Request& req) {
                  {}, {}};
 }
 
-ApiReader fixed(model::Operation op) {
-  return [op](const Account&, const httplib::Request&) { return ApiCall{op, {}, {}}; };
-}
-
 // --- writing API answers ------------------------------------------------------------------
 
 void write_settings(Account& account, const ApiCall&, const Outcome&, httplib::Response& res) {
@@ -207,10 +203,7 @@ void write_settings(Account& account, const ApiCall&, const Outcome&, httplib::R
 
 void write_token_list(Account& account, const ApiCall&, const Outcome&, httplib::Response& res) {
   Json tokens = Json::array();
-  for (const TokenRecord& record : account.token_records()) {
-    const model::ApiToken* token = account.state().find_token(record.name);
-    if (token && !token->deleted) tokens.push_back(token_json(account, record));
-  }
+  for (const TokenRecord* record : account.live_token_records()) tokens.push_back(token_json(account, *record));
   send_json(res, 200, {{"api_tokens", tokens}});
 }
 
@@ -262,9 +255,9 @@ void install_api(httplib::Server& server, Service& service) {
       service.serve_api(req, res, refuse, read, write);
     };
   };
-  server.Get(route(R"(/account/settings\.json)"), api(fixed(model::ReadSettingsOp{}), write_settings));
+  server.Get(route(R"(/account/settings\.json)"), api(fixed_call(model::ReadSettingsOp{}), write_settings));
   server.Put(route(R"(/account/settings\.json)"), api(read_settings_update, write_settings));
-  server.Get(route(R"(/api_tokens\.json)"), api(fixed(model::ListTokensOp{}), write_token_list));
+  server.Get(route(R"(/api_tokens\.json)"), api(fixed_call(model::ListTokensOp{}), write_token_list));
   server.Post(route(R"(/api_tokens\.json)"), api(read_token_generation, write_new_token));
   server.Put(route(R"(/api_tokens/(\d+)\.json)"), api(read_token_update, write_token));
   server.Delete(route(R"(/api_tokens/(\d+)\.json)"),
@@ -278,8 +271,8 @@ void install_api(httplib::Server& server, Service& service) {
                       return ApiCall{model::RevokeOAuthOp{oauth_name_at(a, req.matches[2].str())}, {}, {}};
                     },
                     write_no_content));
-  server.Get(route(R"(/users/me\.json)"), api(fixed(model::ProbeOp{model::Probe::me}), write_me));
-  server.Get(route(R"(/tickets\.json)"), api(fixed(model::ProbeOp{model::Probe::tickets}), write_tickets));
+  server.Get(route(R"(/users/me\.json)"), api(fixed_call(model::ProbeOp{model::Probe::me}), write_me));
+  server.Get(route(R"(/tickets\.json)"), api(fixed_call(model::ProbeOp{model::Probe::tickets}), write_tickets));
 }
 
 // --- the fixture interface -----------------------------------------------------------------------
