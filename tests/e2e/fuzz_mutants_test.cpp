@@ -39,11 +39,7 @@ FuzzOptions bounded(std::uint64_t seed) {
   return o;
 }
 
-std::vector<std::string> step_lines(const Scenario& s) {
-  std::vector<std::string> lines;
-  for (const Step& step : s.steps) lines.push_back(describe_step(step));
-  return lines;
-}
+using testing::step_lines;
 
 TEST(FuzzEmbedded, CorrectServer_HasNoMismatch) {
   TargetHandle handle = embedded("");

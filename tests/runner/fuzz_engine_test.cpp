@@ -120,11 +120,7 @@ FuzzOptions options_with(std::uint64_t seed, long runs) {
   return o;
 }
 
-std::vector<std::string> step_lines(const Scenario& s) {
-  std::vector<std::string> lines;
-  for (const Step& step : s.steps) lines.push_back(describe_step(step));
-  return lines;
-}
+using testing::step_lines;
 
 TEST(FuzzEngine, ModelAgainstItself_FindsNoMismatchOverALongRun) {
   ModelTarget target({});

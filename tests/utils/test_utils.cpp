@@ -36,6 +36,12 @@ runner::Scenario scenario_from_yaml(const std::string& yaml, const std::string& 
   return *load.scenario;
 }
 
+std::vector<std::string> step_lines(const runner::Scenario& scenario) {
+  std::vector<std::string> lines;
+  for (const runner::Step& step : scenario.steps) lines.push_back(runner::describe_step(step));
+  return lines;
+}
+
 std::string make_temp_dir(const std::string& prefix) {
   std::random_device rd;
   const auto dir = std::filesystem::temp_directory_path() /

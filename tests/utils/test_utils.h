@@ -25,6 +25,9 @@ std::string test_data_dir();   // tests/data/
 // A scenario parsed from YAML text; fails the current test on load errors.
 runner::Scenario scenario_from_yaml(const std::string& yaml, const std::string& name = "inline.yaml");
 
+// describe_step of every step: a scenario's steps as a reader sees them.
+std::vector<std::string> step_lines(const runner::Scenario& scenario);
+
 // A fresh empty directory under the system temp dir, removed by the caller if it wants.
 std::string make_temp_dir(const std::string& prefix);
 std::string read_file(const std::string& path);
