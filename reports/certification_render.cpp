@@ -70,8 +70,29 @@ void html_failures(std::ostream& out, const Certification& c) {
   if (!any) out << "<p>None.</p>\n";
 }
 
+std::string yes_no(const nlohmann::json& value) { return value.is_boolean() && value.get<bool>() ? "on" : "off"; }
+
+// The fuzzer's coverage map, by policy state cell (agreement x token access x
+// end-user password access x 2FA required): credential kinds x roles visited.
+void html_fuzz_coverage(std::ostream& out, const Certification& c) {
+  const nlohmann::json& coverage = c.fuzz.details.value("coverage", nlohmann::json::object());
+  if (!coverage.contains("policy_cells")) return;
+  out << "<h3>Fuzzing coverage</h3><p>" << coverage.value("cells_visited", 0) << " of "
+      << coverage.value("cells_reachable", 0)
+      << " reachable cells (state x credential kind x role) visited.</p>\n<table><tr><th>agreement</th>"
+         "<th>token access</th><th>end-user passwords</th><th>2FA required</th><th>cells visited</th>"
+         "<th>requests</th></tr>";
+  for (const auto& cell : coverage["policy_cells"])
+    out << "<tr><td>" << yes_no(cell["agreement"]) << "</td><td>" << yes_no(cell["token_access"]) << "</td><td>"
+        << yes_no(cell["end_user_password_access"]) << "</td><td>" << yes_no(cell["two_factor_required"])
+        << "</td><td>" << cell.value("cells_visited", 0) << " / " << cell.value("cells_reachable", 0)
+        << "</td><td>" << cell.value("requests", 0L) << "</td></tr>";
+  out << "</table>\n";
+}
+
 void html_lists(std::ostream& out, const Certification& c) {
   out << "<h2>Fuzzing</h2><p>" << html_escape(c.fuzz.result) << ". " << html_escape(c.fuzz.message) << "</p>";
+  html_fuzz_coverage(out, c);
   if (!c.fuzz.counterexample_path.empty())
     out << "<p>Minimal counterexample: <code>" << html_escape(c.fuzz.counterexample_path)
         << "</code><br>Replay: <code>" << html_escape(c.fuzz.replay_command) << "</code></p>";

@@ -43,6 +43,9 @@ TEST(Certify, CorrectReferenceServer_IsConformantWithEveryRulePassing) {
   for (const auto& [rule, verdict] : rule_verdicts(report)) EXPECT_EQ(verdict, "pass") << rule;
   EXPECT_GT(report["fuzz"]["sequences"].get<long>(), 0);
   EXPECT_GE(report["gaps"].size(), 5u);
+  const std::string html = testing::read_file(dir + "/report.html");
+  EXPECT_NE(html.find("Fuzzing coverage"), std::string::npos);
+  EXPECT_NE(html.find("reachable cells"), std::string::npos);
   EXPECT_NE(r.out.find("seed 11"), std::string::npos);
 }
 
