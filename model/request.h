@@ -70,6 +70,9 @@ struct UpdateSettingsOp {
   std::optional<bool> token_access;
   std::optional<bool> end_user_password_access;
   bool malformed = false;
+  // Send the values as the strings "true"/"false", which wire.md also allows
+  // (where the profile says the target takes them); decided as the bools.
+  bool as_strings = false;
   friend bool operator==(const UpdateSettingsOp&, const UpdateSettingsOp&) = default;
 };
 struct ListTokensOp {

@@ -220,12 +220,18 @@ Operation StepMaker::settings_change() {
       {set({}, !tok, !pwd), cell(agreed, !tok, !pwd)},
       {set(false, {}, {}), m_cell},
       {U{{}, {}, {}, true}, m_cell},
+      // `false` beside a toggle must not open the toggles before the agreement.
+      {set(false, !tok, {}), cell(agreed, !tok, pwd)},
   };
-  const std::vector<unsigned> base = agreed ? std::vector<unsigned>{4, 3, 3, 30, 25, 8, 6, 8, 3, 3}
-                                            : std::vector<unsigned>{40, 15, 10, 10, 5, 3, 2, 3, 5, 2};
+  const std::vector<unsigned> base = agreed ? std::vector<unsigned>{4, 3, 3, 30, 25, 8, 6, 8, 3, 3, 2}
+                                            : std::vector<unsigned>{40, 15, 10, 10, 5, 3, 2, 3, 5, 2, 4};
   std::vector<unsigned> weights;
   for (std::size_t i = 0; i < choices.size(); ++i) weights.push_back(toward(choices[i].second, base[i]));
-  return choices[m_c.weighted(weights)].first;
+  U chosen = choices[m_c.weighted(weights)].first;
+  // wire.md lets values be the strings "true"/"false": a target must read
+  // "false" as false (the HTTP target sends strings where the profile allows).
+  if (!chosen.malformed) chosen.as_strings = m_c.weighted({3, 1}) == 1;
+  return chosen;
 }
 
 Operation StepMaker::token_change() {

@@ -225,9 +225,15 @@ Vars HttpSession::variables_for(const model::Operation& operation) {
   std::visit(
       Overloaded{
           [&](const model::UpdateSettingsOp& o) {
-            if (o.accepted_api_agreement) v["accepted_api_agreement"] = *o.accepted_api_agreement;
-            if (o.token_access) v["token_access"] = *o.token_access;
-            if (o.end_user_password_access) v["end_user_password_access"] = *o.end_user_password_access;
+            const bool strings = o.as_strings && profile().operation("update_settings").string_values;
+            const auto put = [&](const char* name, std::optional<bool> value) {
+              if (!value) return;
+              if (strings) v[name] = std::string(*value ? "true" : "false");
+              else v[name] = *value;
+            };
+            put("accepted_api_agreement", o.accepted_api_agreement);
+            put("token_access", o.token_access);
+            put("end_user_password_access", o.end_user_password_access);
           },
           [&](const model::GenerateTokenOp& o) { v["name"] = o.name; },
           [&](const model::SetTokenActiveOp& o) {

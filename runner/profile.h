@@ -63,6 +63,8 @@ struct ProfileOperation {
   // string is filled as text.
   std::optional<nlohmann::ordered_json> body;
   std::optional<nlohmann::ordered_json> invalid_body;  // update_settings: sent when the op is malformed
+  // update_settings: the target also takes "true"/"false" strings (`string_values: true`).
+  bool string_values = false;
   std::optional<nlohmann::ordered_json> user_item;     // create_account: one element of ${users}
   ResponseRules responses;
   // Result field -> JSON pointer into the success body (fields by operation:

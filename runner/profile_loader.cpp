@@ -309,7 +309,10 @@ ProfileOperation Parser::parse_operation(const YAML::Node& key, const YAML::Node
   const std::string where = "operation '" + op.name + "'";
   if (!expect_map(value, where)) return op;
   Names allowed = {"method", "path", "base", "headers", "body", "responses", "read"};
-  if (op.name == "update_settings") allowed.push_back("invalid_body");
+  if (op.name == "update_settings") {
+    allowed.push_back("invalid_body");
+    allowed.push_back("string_values");
+  }
   if (op.name == "create_account") allowed.push_back("user_item");
   check_keys(value, allowed, where);
   Names vars = to_names(schema.variables);
@@ -322,6 +325,12 @@ ProfileOperation Parser::parse_operation(const YAML::Node& key, const YAML::Node
   if (const YAML::Node headers = value["headers"])
     parse_headers(headers, vars, "the headers of '" + op.name + "'", op.headers);
   parse_bodies(value, vars, op);
+  if (const YAML::Node strings = value["string_values"]) {
+    if (strings.IsScalar() && (strings.Scalar() == "true" || strings.Scalar() == "false"))
+      op.string_values = strings.Scalar() == "true";
+    else
+      error(strings, "'string_values' is true or false (does the target take \"true\"/\"false\" strings?)");
+  }
   if (const YAML::Node responses = value["responses"])
     parse_responses(responses, "the responses of '" + op.name + "'", op.responses);
   if (const YAML::Node read = value["read"]) parse_read(read, schema, op);

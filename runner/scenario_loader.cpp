@@ -29,6 +29,8 @@ const Words k_user_keys{"name", "role", "password", "two_factor", "email"};
 const Words k_step_extra_keys{"expect", "as", "by"};
 const Words k_credential_keys{"user", "email", "password", "token", "oauth", "header"};
 const Words k_setting_keys{"token_access", "end_user_password_access", "accepted_api_agreement"};
+// `set` also takes `as_strings: true`: send the values as "true"/"false".
+const Words k_set_keys{"token_access", "end_user_password_access", "accepted_api_agreement", "as_strings"};
 const Words k_roles{"end-user", "agent", "admin"};
 const Words k_probes{"me", "tickets"};
 const Words k_scopes{"read", "write"};
@@ -931,11 +933,19 @@ std::optional<model::Operation> Loader::parse_accept_agreement(const Entry& e) {
 }
 
 std::optional<model::Operation> Loader::parse_set(const Entry& e) {
-  auto fields = arguments(e, k_setting_keys, "{token_access: on}");
+  auto fields = arguments(e, k_set_keys, "{token_access: on}");
   if (!fields) return std::nullopt;
   model::UpdateSettingsOp op;
   bool good = true;
+  bool any_setting = false;
   for (const Entry& field : *fields) {
+    if (field.key == "as_strings") {
+      const auto strings = bool_value(field, "true or false");
+      op.as_strings = strings.value_or(false);
+      good = good && strings.has_value();
+      continue;
+    }
+    any_setting = true;
     std::optional<bool>* target = field.key == "token_access" ? &op.token_access
                                   : field.key == "end_user_password_access"
                                       ? &op.end_user_password_access
@@ -949,7 +959,7 @@ std::optional<model::Operation> Loader::parse_set(const Entry& e) {
     *target = bool_value(field, "on or off");
     good = good && target->has_value();
   }
-  if (fields->empty()) {
+  if (!any_setting) {
     fail(e.value_pos, "'set' needs at least one of " + join_or(k_setting_keys));
     good = false;
   }
@@ -1292,6 +1302,7 @@ std::string settings_yaml(const model::UpdateSettingsOp& op) {
   if (op.token_access) fields.emplace_back("token_access", on_off(*op.token_access));
   if (op.end_user_password_access)
     fields.emplace_back("end_user_password_access", on_off(*op.end_user_password_access));
+  if (op.as_strings) fields.emplace_back("as_strings", "true");
   return flow_map(fields);
 }
 

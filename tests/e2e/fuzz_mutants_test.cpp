@@ -79,9 +79,9 @@ TEST(FuzzEmbedded, StaleTokenCache_ShrinksToTheExactMinimalSequence) {
   EXPECT_EQ(step_lines(*r.counterexample), (std::vector<std::string>{
                                                "accept_agreement by OAuth token admin-oauth",
                                                "set token_access=on by OAuth token admin-oauth",
-                                               "generate_token t3 by OAuth token admin-oauth",
+                                               "generate_token t1 by OAuth token admin-oauth",
                                                "set token_access=off by OAuth token admin-oauth",
-                                               "request me as ed (token t3)",
+                                               "request me as admin (token t1)",
                                            }));
   EXPECT_EQ(r.counterexample->rules, std::vector<model::RuleId>{model::RuleId::TOK_5});
 }

@@ -187,28 +187,27 @@ TEST(FuzzEngine, TokensWorkWhenOff_ShrinksToTheMinimalSequence) {
   EXPECT_EQ(step_lines(*r.counterexample), (std::vector<std::string>{
                                                "accept_agreement by OAuth token admin-oauth",
                                                "set token_access=on by OAuth token admin-oauth",
-                                               "generate_token t3 by OAuth token admin-oauth",
+                                               "generate_token t1 by OAuth token admin-oauth",
                                                "set token_access=off by OAuth token admin-oauth",
-                                               "request me as ed (token t3)",
+                                               "request me as admin (token t1)",
                                            }));
-  EXPECT_EQ(r.counterexample->title, "fuzz counterexample: request me as ed (token t3)");
+  EXPECT_EQ(r.counterexample->title, "fuzz counterexample: request me as admin (token t1)");
   EXPECT_EQ(r.counterexample->rules, std::vector<model::RuleId>{model::RuleId::TOK_5});
   EXPECT_EQ(r.counterexample->steps.back().expect, Outcome::unauthorized());
   ASSERT_TRUE(r.mismatch);
   EXPECT_EQ(r.mismatch->step, 5);
-  EXPECT_EQ(r.mismatch->observed, Outcome::as_user("ed"));
+  EXPECT_EQ(r.mismatch->observed, Outcome::as_user("admin"));
   EXPECT_EQ(r.confirmations_run, 3);
   EXPECT_EQ(r.confirmations_failed, 3);
   EXPECT_GT(r.original_steps, r.counterexample->steps.size());
 }
 
-TEST(FuzzEngine, EndUserSeesTickets_ShrinksToThreeSteps) {
+TEST(FuzzEngine, EndUserSeesTickets_ShrinksToTwoSteps) {
   MutatedTarget target({}, end_user_sees_tickets);
   const FuzzResult r = run_fuzz(target, options_with(3, 500));
   ASSERT_EQ(r.verdict, FuzzVerdict::failed);
   EXPECT_EQ(step_lines(*r.counterexample), (std::vector<std::string>{
-                                               "accept_agreement by OAuth token admin-oauth",
-                                               "set end_user_password_access=on by OAuth token admin-oauth",
+                                               "set accepted_api_agreement=true, end_user_password_access=on by OAuth token admin-oauth",
                                                "request tickets as eve (password \u2026)",
                                            }));
   EXPECT_EQ(r.counterexample->rules, (std::vector<model::RuleId>{model::RuleId::PWD_4, model::RuleId::PRB_2}));
@@ -372,7 +371,7 @@ TEST(FuzzEngine, Progress_ReportsEveryPhaseAndTheMismatch) {
   EXPECT_EQ(progress.events[0].rfind("mismatch in batch ", 0), 0u) << progress.events[0];
   EXPECT_NE(progress.events[0].find("expected forbidden:not_agent, observed user:*"), std::string::npos)
       << progress.events[0];
-  EXPECT_EQ(progress.events[1].rfind("shrunk to 3 steps in ", 0), 0u) << progress.events[1];
+  EXPECT_EQ(progress.events[1].rfind("shrunk to 2 steps in ", 0), 0u) << progress.events[1];
   EXPECT_EQ(progress.events[2], "replayed on fresh accounts: failed 3 of 3");
 }
 
