@@ -127,10 +127,7 @@ ApiCall read_grant(const Account& account, const httplib::Request& req) {
   const auto member = body->contains("member_id") ? read_id(body->at("member_id")) : std::nullopt;
   const auto scopes = body->contains("scopes") ? read_scopes(body->at("scopes")) : std::nullopt;
   if (!member || !scopes) return malformed_call("the body must be {\"member_id\": N, \"scopes\": \"read write\"}");
-  const model::User* owner = account.user_by_id(*member);
-  return ApiCall{model::IssueOAuthOp{account.next_oauth_name(), owner ? owner->name : std::string(),
-                                     scopes->first, scopes->second},
-                 {}, {}};
+  return issue_oauth_call(account, *member, *scopes);
 }
 
 // --- writing API answers ------------------------------------------------------------------------

@@ -75,4 +75,11 @@ void send_no_content(httplib::Response& res) {
   res.body.clear();
 }
 
+ApiCall issue_oauth_call(const Account& account, int user_id, std::pair<bool, bool> read_write) {
+  const model::User* owner = account.user_by_id(user_id);
+  return ApiCall{model::IssueOAuthOp{account.next_oauth_name(), owner ? owner->name : std::string(),
+                                     read_write.first, read_write.second},
+                 {}, {}};
+}
+
 }  // namespace authconform::target

@@ -27,6 +27,10 @@ struct ApiCall {
 // operation that takes a body, and which the model refuses with `invalid`.
 ApiCall malformed_call(std::string why);
 
+// Issuing an OAuth token for the user with `user_id` (an ID that names no
+// user is left for the model to refuse with not_found).
+ApiCall issue_oauth_call(const Account& account, int user_id, std::pair<bool, bool> read_write);
+
 // A reader for operations that take nothing from the path or body.
 inline auto fixed_call(model::Operation op) {
   return [op](const Account&, const httplib::Request&) { return ApiCall{op, {}, {}}; };

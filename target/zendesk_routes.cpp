@@ -189,10 +189,7 @@ ApiCall read_oauth_issue(const Account& account, const httplib::Request& req) {
   const auto scopes = token->contains("scopes") ? read_scopes(token->at("scopes")) : std::nullopt;
   if (!user_id || !scopes)
     return malformed_call("the body must be {\"token\": {\"user_id\": N, \"scopes\": [\"read\", \"write\"]}}");
-  const model::User* owner = account.user_by_id(*user_id);
-  return ApiCall{model::IssueOAuthOp{account.next_oauth_name(), owner ? owner->name : std::string(),
-                                     scopes->first, scopes->second},
-                 {}, {}};
+  return issue_oauth_call(account, *user_id, *scopes);
 }
 
 // --- writing API answers ------------------------------------------------------------------
