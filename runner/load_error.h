@@ -1,6 +1,7 @@
 // An input error (scenario, profile, waivers): where it is and what to do.
 #pragma once
 
+#include "model/spelling.h"
 #include "runner/scenario.h"
 
 #include <string>
@@ -20,8 +21,7 @@ struct LoadError {
   }
 };
 
-// The closest candidate by edit distance, or "" when none is close enough to
-// suggest ("did you mean 'accept_agreement'?").
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+// "did you mean ...?" suggestions: one implementation for every layer.
+using model::closest_match;
 
 }  // namespace authconform::runner
