@@ -238,4 +238,57 @@ std::optional<std::string> render_authorization(const Credential& credential,
       credential);
 }
 
+namespace {
+
+// The email of a structured credential when it is plain text or exactly one
+// "${email:NAME}"; nullopt when only the template expander can tell.
+std::optional<std::string> simple_email(std::string_view email, const SecretResolver& resolve) {
+  if (email.find("${") == std::string_view::npos) return std::string(email);
+  constexpr std::string_view k_open = "${email:";
+  const std::size_t last = email.size() - 1;
+  if (!email.starts_with(k_open) || email.find_first_of("${}", k_open.size()) != last || email[last] != '}')
+    return std::nullopt;
+  return resolve("email", email.substr(k_open.size(), last - k_open.size()));
+}
+
+// "LOGIN:SECRET" decodes back into exactly LOGIN and SECRET.
+bool splits_back(std::string_view login, std::string_view secret) {
+  return login.find(':') == std::string_view::npos && is_valid_utf8(login) && is_valid_utf8(secret);
+}
+
+bool ends_with_token_suffix(std::string_view login) { return login.ends_with("/token"); }
+
+// The direct reading of a structured credential; false when the slow path must decide.
+bool parse_directly(const Credential& credential, const SecretResolver& resolve, std::optional<ParsedHeader>& out) {
+  if (const auto* o = std::get_if<OAuthCredential>(&credential)) {
+    const std::string secret = resolve("oauth", o->oauth);
+    const std::string_view value = trim(secret);
+    out = value.empty() ? std::nullopt : std::optional(ParsedHeader{ParsedHeader::Kind::bearer, {}, std::string(value)});
+    return true;
+  }
+  if (const auto* p = std::get_if<PasswordCredential>(&credential)) {
+    auto email = simple_email(p->email, resolve);
+    if (!email || ends_with_token_suffix(*email) || !splits_back(*email, p->password)) return false;
+    out = ParsedHeader{ParsedHeader::Kind::password, std::move(*email), p->password};
+    return true;
+  }
+  if (const auto* t = std::get_if<TokenCredential>(&credential)) {
+    auto email = simple_email(t->email, resolve);
+    std::string secret = resolve("token", t->token);
+    if (!email || !splits_back(*email, secret)) return false;
+    out = ParsedHeader{ParsedHeader::Kind::token, std::move(*email), std::move(secret)};
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<ParsedHeader> parse_credential(const Credential& credential, const SecretResolver& resolve) {
+  std::optional<ParsedHeader> parsed;
+  if (parse_directly(credential, resolve, parsed)) return parsed;
+  const auto header = render_authorization(credential, resolve);
+  return header ? parse_authorization(*header) : std::nullopt;
+}
+
 }  // namespace authconform::model

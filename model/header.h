@@ -17,6 +17,7 @@ struct ParsedHeader {
   enum class Kind : unsigned char { password, token, bearer } kind = Kind::password;
   std::string login;   // the email (without "/token"); empty for bearer
   std::string secret;  // password, token secret or bearer secret
+  bool operator==(const ParsedHeader&) const = default;
 };
 
 // Scheme without case, one or more spaces, value trimmed; Basic values are
@@ -40,6 +41,14 @@ using SecretResolver = std::function<std::string(std::string_view kind, std::str
 std::optional<std::string> render_authorization(const Credential& credential,
                                                 const SecretResolver& resolve,
                                                 std::string* error = nullptr);
+
+// What a target reads from the header a credential sends: the same as
+// parse_authorization(render_authorization(credential, resolve)), but a
+// password, token or OAuth credential whose email is plain or one ${email:}
+// is read without building and decoding the header (the model decides every
+// request through this, so it is on the fuzzer's hot path). nullopt for
+// NoCredential, a bad template, or a header parse_authorization refuses.
+std::optional<ParsedHeader> parse_credential(const Credential& credential, const SecretResolver& resolve);
 
 // Fills the placeholders of a RawCredential template (see request.h).
 std::optional<std::string> expand_header_template(std::string_view text,

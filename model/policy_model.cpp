@@ -112,8 +112,7 @@ Identity PolicyModel::identify(const AccountState& s, const Credential& credenti
     }
     return symbolic_secret(kind, name);
   };
-  const auto header = render_authorization(credential, resolve);
-  const auto parsed = header ? parse_authorization(*header) : std::nullopt;
+  const auto parsed = parse_credential(credential, resolve);
   if (!parsed) {
     rules.push_back(R::ANO_2);
     return unauthorized();
@@ -388,6 +387,7 @@ void decide_operation(Context& c, const Operation& op) {
 
 Decision PolicyModel::apply(AccountState& state, const Request& request) const {
   Decision d;
+  d.rules.reserve(8);  // more than any decision fires: one allocation, not a growth series
   if (is_fixture(request.op)) {
     apply_fixture(state, m_config, request.op, d);
     return d;

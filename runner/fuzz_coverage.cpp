@@ -147,8 +147,7 @@ CredentialClass classify_credential(const model::AccountState& s, const model::C
     }
     return model::symbolic_secret(kind, name);
   };
-  const auto header = model::render_authorization(credential, resolve);
-  const auto parsed = header ? model::parse_authorization(*header) : std::nullopt;
+  const auto parsed = model::parse_credential(credential, resolve);
   if (!parsed) return {CredentialKind::malformed, CellRole::none};
   switch (parsed->kind) {
     case model::ParsedHeader::Kind::bearer: return classify_bearer(s, name_in_secret(parsed->secret, "oauth"));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <span>
 
 namespace authconform::runner {
 namespace {
@@ -40,8 +41,13 @@ class Chooser {
   bool percent(unsigned p) { return below(100) < p; }
   template <class T>
   const T& pick(const std::vector<T>& items) { return items[below(items.size())]; }
-  // An index drawn by weight; at least one weight must be positive.
-  std::size_t weighted(const std::vector<unsigned>& weights) {
+  // An index drawn by weight; at least one weight must be positive. The
+  // braced lists most callers pass stay on the stack (no allocation per draw).
+  std::size_t weighted(std::initializer_list<unsigned> weights) { return weighted_in({weights.begin(), weights.size()}); }
+  std::size_t weighted(const std::vector<unsigned>& weights) { return weighted_in(weights); }
+
+ private:
+  std::size_t weighted_in(std::span<const unsigned> weights) {
     std::size_t draw = below(std::accumulate(weights.begin(), weights.end(), std::size_t{0}));
     for (std::size_t i = 0; i < weights.size(); ++i) {
       if (draw < weights[i]) return i;
@@ -50,7 +56,6 @@ class Chooser {
     return weights.size() - 1;
   }
 
- private:
   std::uint64_t m_state;
 };
 
