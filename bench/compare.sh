@@ -3,20 +3,31 @@
 #   wrk -c1 / -c8 on users/me with token auth against `authconform serve`,
 #   `authconform fuzz --jobs 1 / 8` against the same server,
 #   a bare Python requests.Session loop doing the same request,
-#   and `fuzz --target model` (steps per second).
+#   `fuzz --target model` (steps per second),
+#   wrk -c1 / -c8 against bench/constant_server (a minimal cpp-httplib server
+#   answering a constant body) beside the reference server,
+#   and the suite phase of `certify` on the embedded target.
+# Peak memory of a fuzz campaign is bench/memory.sh.
 # Usage: bench/compare.sh [seconds per measurement, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 bin=${AUTHCONFORM_BIN:-build/cli/authconform}
+constant=${CONSTANT_SERVER_BIN:-$(dirname "$bin")/../bench/constant_server}
+[ -x "$constant" ] || { echo "compare.sh: $constant not built (cmake --build build --target constant_server)"; exit 2; }
 for tool in wrk python3 curl; do command -v $tool >/dev/null || { echo "compare.sh: needs $tool (apt-get install wrk python3-requests curl)"; exit 2; }; done
 
 log=$(mktemp)
 $bin serve --port 0 >"$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -f "$log"' EXIT
+clog=$(mktemp)
+"$constant" 0 >"$clog" 2>&1 &
+constant_pid=$!
+trap 'kill $server $constant_pid 2>/dev/null; rm -f "$log" "$clog"' EXIT
 for _ in $(seq 50); do grep -q "listening on" "$log" && break; sleep 0.1; done
 url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$log")
+for _ in $(seq 50); do grep -q "listening on" "$clog" && break; sleep 0.1; done
+constant_url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$clog")
 
 # One account with token access on and one API token.
 account=$(curl -s -X POST "$url/conformance/v1/accounts" -H 'Content-Type: application/json' -d '{"users":[]}')
@@ -29,8 +40,8 @@ token=$(curl -s -X POST "$base/api/v2/api_tokens.json" -H "Authorization: Bearer
   -d '{"api_token":{"description":"bench"}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_token"]["token"])')
 auth="Basic $(printf '%s/token:%s' "$email" "$token" | base64 -w0)"
 
-wrk_rate() {  # connections
-  wrk -t1 -c"$1" -d"${secs}s" -H "Authorization: $auth" "$base/api/v2/users/me.json" | awk '/Requests\/sec/ {print $2}'
+wrk_rate() {  # connections [base URL]
+  wrk -t1 -c"$1" -d"${secs}s" -H "Authorization: $auth" "${2:-$base}/api/v2/users/me.json" | awk '/Requests\/sec/ {print $2}'
 }
 fuzz_rate() {  # jobs
   local out; out=$(mktemp)
@@ -56,10 +67,19 @@ model_rate() {
   rm -f "$out"
 }
 
+suite_seconds() {  # the suite phase of certify on the embedded target, default budget
+  local dir; dir=$(mktemp -d)
+  $bin certify --report-dir "$dir" --quiet >/dev/null 2>&1 || true
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(f"{d[\"suite\"][\"summary\"][\"duration_ms\"]/1000:.2f} of {d[\"duration_ms\"]/1000:.1f}")' "$dir/certification.json"
+  rm -rf "$dir"
+}
+
 w1=$(wrk_rate 1); w8=$(wrk_rate 8)
+c1=$(wrk_rate 1 "$constant_url"); c8=$(wrk_rate 8 "$constant_url")
 f1=$(fuzz_rate 1); f8=$(fuzz_rate 8)
 py=$(python_rate)
 model=$(model_rate)
+suite=$(suite_seconds)
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 printf '%-44s %10s\n' "measurement" "req/s"
 printf '%-44s %10s\n' "wrk -c1 users/me (token)" "$w1"
@@ -68,3 +88,7 @@ printf '%-44s %10s   ratio to wrk -c1: %s\n' "fuzz --jobs 1 over HTTP" "$f1" "$(
 printf '%-44s %10s   ratio to wrk -c8: %s\n' "fuzz --jobs 8 over HTTP" "$f8" "$(ratio $f8 $w8)"
 printf '%-44s %10s   fuzz -j1 / python: %s\n' "python requests.Session loop" "$py" "$(ratio $f1 $py)"
 printf '%-44s %10s   (model steps/s)\n' "fuzz --target model" "$model"
+printf '%-44s %10s\n' "wrk -c1 constant_server" "$c1"
+printf '%-44s %10s\n' "wrk -c8 constant_server" "$c8"
+printf '%-44s %10s   reference / constant, -c1: %s, -c8: %s\n' "" "" "$(ratio $w1 $c1)" "$(ratio $w8 $c8)"
+printf '%-44s %10s   (seconds, suite phase of the whole certify)\n' "certify, embedded target" "$suite"

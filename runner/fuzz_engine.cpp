@@ -450,6 +450,13 @@ std::uint64_t fuzz_batch_seed(std::uint64_t seed, long batch) {
 }
 
 FuzzResult run_fuzz(Target& target, const FuzzOptions& options, FuzzProgress* progress) {
+  // Fuzzing compares outcomes only, so no exchange is recorded (target.h);
+  // whatever runs on the target afterwards records again.
+  struct RecordingOff {
+    Target& target;
+    explicit RecordingOff(Target& t) : target(t) { target.record_exchanges(false); }
+    ~RecordingOff() { target.record_exchanges(true); }
+  } recording_off(target);
   return Fuzzer(target, options, progress).run();
 }
 

@@ -52,6 +52,12 @@ class Target {
   virtual std::unique_ptr<AccountSession> open_account(const std::vector<ScenarioUser>& users) = 0;
   // "model", or the URL, for reports.
   virtual std::string describe() const = 0;
+  // Whether sessions opened from now on fill Observation::exchange (the
+  // redacted request and answer, for reports). On by default. Fuzzing turns
+  // it off: it compares outcomes only, and redacting every exchange would be
+  // the harness's largest cost per request. A TargetError always carries its
+  // exchange. Call before sessions are opened on other threads.
+  virtual void record_exchanges(bool on) { (void)on; }
 };
 
 }  // namespace authconform::runner

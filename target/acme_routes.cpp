@@ -180,6 +180,9 @@ void install_api(httplib::Server& server, Service& service) {
       service.serve_api(req, res, refuse, read, write);
     };
   };
+  // Probes first: httplib tries a method's routes in order (zendesk_routes.cpp).
+  server.Get(route("/whoami"), api(fixed_call(model::ProbeOp{model::Probe::me}), write_whoami));
+  server.Get(route("/tickets"), api(fixed_call(model::ProbeOp{model::Probe::tickets}), write_tickets));
   server.Get(route("/api-access"), api(fixed_call(model::ReadSettingsOp{}), write_access));
   server.Patch(route("/api-access"), api(read_access_update, write_access));
   server.Get(route("/tokens"), api(fixed_call(model::ListTokensOp{}), write_token_list));
@@ -196,8 +199,6 @@ void install_api(httplib::Server& server, Service& service) {
                       return ApiCall{model::RevokeOAuthOp{oauth_name_at(a, req.matches[2].str())}, {}, {}};
                     },
                     write_no_content));
-  server.Get(route("/whoami"), api(fixed_call(model::ProbeOp{model::Probe::me}), write_whoami));
-  server.Get(route("/tickets"), api(fixed_call(model::ProbeOp{model::Probe::tickets}), write_tickets));
 }
 
 // --- the fixture interface ------------------------------------------------------------------------
