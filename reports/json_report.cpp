@@ -38,7 +38,11 @@ json summary_json(const RunSummary& s) {
           {"errors", s.errors},             {"flaky", s.flaky},
           {"steps", s.steps},               {"duration_ms", s.duration_ms},
           {"verdict", verdict_name(s.verdict)}, {"exit_code", exit_code(s.verdict)},
-          {"interrupted", s.interrupted},   {"target_error", text(s.target_error)}};
+          {"interrupted", s.interrupted},   {"target_error", text(s.target_error)},
+          // As in certification's report: the run did not get through its
+          // scenarios, so its verdict says nothing about the rest.
+          {"incomplete", s.interrupted},
+          {"incomplete_reason", text(!s.interrupted ? "" : s.target_error.empty() ? "interrupted" : s.target_error)}};
 }
 
 json exchange_json(const Exchange& x) {

@@ -130,6 +130,17 @@ void write_counterexample(const Scenario& scenario, const std::vector<std::strin
   reports::write_file_atomically(path, write_scenario_yaml(scenario, header));
 }
 
+namespace {
+
+bool fuzz_incomplete(const FuzzResult& r) { return r.verdict == FuzzVerdict::inconclusive || r.interrupted; }
+
+std::string fuzz_incomplete_reason(const FuzzResult& r) {
+  if (!r.target_error.empty()) return r.target_error;
+  return fuzz_incomplete(r) ? "interrupted" : "";
+}
+
+}  // namespace
+
 nlohmann::json fuzz_result_to_json(const FuzzResult& r, model::PolicyId policy) {
   nlohmann::json fired = nlohmann::json::object();
   nlohmann::json not_fired = nlohmann::json::array();
@@ -155,7 +166,11 @@ nlohmann::json fuzz_result_to_json(const FuzzResult& r, model::PolicyId policy) 
           {"counterexample_path", r.counterexample_path},
           {"counterexample", counterexample_json(r)},
           {"target_error", r.target_error},
-          {"write_error", r.write_error}};
+          {"write_error", r.write_error},
+          // As in certification's report: a search cut short by a broken
+          // target or an interruption says nothing about the rest.
+          {"incomplete", fuzz_incomplete(r)},
+          {"incomplete_reason", fuzz_incomplete_reason(r)}};
 }
 
 std::vector<std::string> fuzz_summary_lines(const FuzzResult& r) {

@@ -37,7 +37,8 @@ void write_counterexample(const Scenario& scenario, const std::vector<std::strin
 
 // {"seed", "jobs", "sequences", "steps", "requests", "seconds", "requests_per_second",
 //  "steps_per_second", "result", "replay_command", "interrupted", "rules_fired": {"TOK-4": n, ...},
-//  "rules_not_fired": [...], "coverage": {...}, "counterexample": {...} | null, "target_error"}
+//  "rules_not_fired": [...], "coverage": {...}, "counterexample": {...} | null, "target_error",
+//  "incomplete", "incomplete_reason"} (as in certify's report.json: docs/report-format.md)
 nlohmann::json fuzz_result_to_json(const FuzzResult& result, model::PolicyId policy);
 
 // The closing lines for the console: verdict, counts, counterexample, replay.

@@ -3,7 +3,9 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -81,6 +83,75 @@ struct Progress {
   bool deadline_passed = false;
 };
 
+// Bounds a whole request, head included: httplib's read timeout restarts with
+// every byte, so a target that trickles its answer would never time out.
+// While a request is armed, one thread waits for its deadline and then cuts
+// the connection (httplib's Client::stop(), made for another thread), which
+// ends the blocked read. The thread starts with the first request and is
+// joined by the destructor, so no thread outlives the client.
+class Watchdog {
+ public:
+  explicit Watchdog(httplib::Client& client) : m_client(client) {}
+  ~Watchdog() {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_closing = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+  }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+  // Wakes the watcher only when it sleeps past `deadline` (or without one):
+  // with a fixed request timeout each deadline is later than the one it
+  // sleeps toward, so a stream of requests costs no thread switch each.
+  void arm(Clock::time_point deadline) {
+    const std::lock_guard lock(m_mutex);
+    if (!m_thread.joinable()) m_thread = std::thread([this] { watch(); });
+    m_deadline = deadline;
+    m_fired = false;
+    if (!m_sleeping_until || deadline < *m_sleeping_until) m_wake.notify_one();
+  }
+  // Ends the watch; true when the deadline passed and the connection was cut.
+  bool disarm() {
+    const std::lock_guard lock(m_mutex);
+    m_deadline.reset();
+    return m_fired;
+  }
+
+ private:
+  // Sleeps toward the deadline it saw last, then looks again: the request may
+  // have ended (disarmed) or a later one been armed meanwhile.
+  void watch() {
+    std::unique_lock lock(m_mutex);
+    while (!m_closing) {
+      if (!m_deadline) {
+        m_sleeping_until.reset();
+        m_wake.wait(lock);
+        continue;
+      }
+      if (Clock::now() < *m_deadline) {
+        m_sleeping_until = *m_deadline;
+        m_wake.wait_until(lock, *m_sleeping_until);
+        continue;
+      }
+      m_fired = true;
+      m_deadline.reset();
+      m_client.stop();
+    }
+  }
+
+  httplib::Client& m_client;
+  std::mutex m_mutex;  // guards what follows
+  std::condition_variable m_wake;
+  std::optional<Clock::time_point> m_deadline;
+  std::optional<Clock::time_point> m_sleeping_until;  // the watcher's wake-up, while it sleeps toward one
+  bool m_fired = false;
+  bool m_closing = false;
+  std::thread m_thread;
+};
+
 }  // namespace
 
 std::string ParsedUrl::origin() const {
@@ -122,6 +193,7 @@ ParsedUrl resolve_url(const ParsedUrl& base, std::string_view reference) {
 struct HttpClient::Impl {
   HttpOptions options;
   httplib::Client client;
+  Watchdog watchdog{client};  // declared after `client`: stopped before it goes
 
   Impl(const ParsedUrl& origin, const HttpOptions& o) : options(o), client(origin.origin()) {
     client.set_keep_alive(true);
@@ -142,7 +214,21 @@ struct HttpClient::Impl {
   HttpFailure failure(httplib::Error error, const Progress& progress, double elapsed_s,
                       const std::string& what) const;
   HttpFailure read_failure(const Progress& progress, double elapsed_s, const std::string& what) const;
+  HttpFailure deadline_failure(const Progress& progress, const std::string& what) const;
+  double budget_s() const { return options.request_timeout_s + options.connect_timeout_s; }
 };
+
+// The whole answer took longer than the budget although bytes kept coming.
+HttpFailure HttpClient::Impl::deadline_failure(const Progress& progress, const std::string& what) const {
+  HttpFailure f;
+  f.kind = TargetError::Kind::timeout;
+  const std::string where = progress.got_head ? "after " + std::to_string(progress.body.size()) + " bytes of the body"
+                                              : "before the response head was complete";
+  f.message = what + ": the response did not complete within " + format_seconds(budget_s()) +
+              " (the request and connect timeouts together): it was still arriving, too slowly, " + where;
+  if (progress.got_head) f.partial = progress.head;
+  return f;
+}
 
 httplib::Request HttpClient::Impl::build(const HttpRequest& request, Progress& progress,
                                          Clock::time_point deadline) {
@@ -186,6 +272,8 @@ HttpFailure HttpClient::Impl::failure(httplib::Error error, const Progress& prog
                                       double elapsed_s, const std::string& what) const {
   using K = TargetError::Kind;
   using E = httplib::Error;
+  // The watchdog cut the connection: whatever httplib says, it was the deadline.
+  if (progress.deadline_passed && !progress.too_large) return deadline_failure(progress, what);
   const std::string timeout = format_seconds(options.request_timeout_s);
   switch (error) {
     case E::Connection:
@@ -210,7 +298,7 @@ HttpFailure HttpClient::Impl::failure(httplib::Error error, const Progress& prog
         return {K::too_large, what + ": the response body is larger than " +
                                   std::to_string(options.max_body_bytes) +
                                   " bytes (--max-body); reading stopped", {}};
-      return {K::timeout, what + ": the response did not complete within " + timeout, {}};
+      return deadline_failure(progress, what);
     case E::Read:
       return read_failure(progress, elapsed_s, what);
     default:
@@ -256,16 +344,17 @@ HttpClient::~HttpClient() = default;
 HttpResult HttpClient::send(const HttpRequest& request) {
   const std::string what = request.method + " " + m_origin.origin() + request.path;
   const auto start = Clock::now();
-  const auto budget = std::chrono::duration<double>(m_impl->options.request_timeout_s +
-                                                    m_impl->options.connect_timeout_s);
+  const auto budget = std::chrono::duration<double>(m_impl->budget_s());
   for (int attempt = 1;; ++attempt) {
     Progress progress;
     const auto attempt_start = Clock::now();
-    httplib::Request req = m_impl->build(
-        request, progress, attempt_start + std::chrono::duration_cast<Clock::duration>(budget));
+    const auto deadline = attempt_start + std::chrono::duration_cast<Clock::duration>(budget);
+    httplib::Request req = m_impl->build(request, progress, deadline);
     httplib::Response res;
     httplib::Error error = httplib::Error::Success;
+    m_impl->watchdog.arm(deadline);
     const bool sent = m_impl->client.send(req, res, error);
+    if (m_impl->watchdog.disarm() && !sent) progress.deadline_passed = true;
     HttpResult result;
     result.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     if (sent) {
@@ -273,7 +362,7 @@ HttpResult HttpClient::send(const HttpRequest& request) {
       return result;
     }
     // Nothing was sent when the connect failed, so trying again is safe.
-    if (error == httplib::Error::Connection && attempt < k_connect_attempts) {
+    if (error == httplib::Error::Connection && attempt < k_connect_attempts && !progress.deadline_passed) {
       std::this_thread::sleep_for(k_backoff[attempt - 1]);
       continue;
     }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <mutex>
 
 namespace authconform::runner {
 namespace {
@@ -28,6 +29,40 @@ struct TargetConfig {
   Profile profile;
   HttpOptions options;
   ParsedUrl root;
+};
+
+// Per session: what a Target's record_exchanges said when the session opened.
+enum class Recording : bool { off, on };
+
+// Keep-alive connections outlive the sessions that borrow them. A fuzzed
+// sequence is one account (one session), and a new connection for each cost
+// more than the sequence's requests: a connect, the target's accept, and the
+// client's deadline thread. Shared by the target's sessions on all threads.
+class ClientPool {
+ public:
+  std::unique_ptr<HttpClient> take(const ParsedUrl& origin, const HttpOptions& options) {
+    {
+      const std::lock_guard lock(m_mutex);
+      const std::string wanted = origin.origin();
+      for (auto it = m_idle.begin(); it != m_idle.end(); ++it) {
+        if ((*it)->origin().origin() != wanted) continue;
+        std::unique_ptr<HttpClient> client = std::move(*it);
+        m_idle.erase(it);
+        return client;
+      }
+    }
+    return std::make_unique<HttpClient>(origin, options);
+  }
+  void give_back(std::unique_ptr<HttpClient> client) {
+    if (!client) return;
+    const std::lock_guard lock(m_mutex);
+    if (m_idle.size() < k_max_idle) m_idle.push_back(std::move(client));
+  }
+
+ private:
+  static constexpr std::size_t k_max_idle = 64;  // more than any --jobs needs, per origin pair
+  std::mutex m_mutex;
+  std::vector<std::unique_ptr<HttpClient>> m_idle;
 };
 
 struct UserEntry {
@@ -109,8 +144,11 @@ struct Sent {
 
 class HttpSession final : public AccountSession {
  public:
-  explicit HttpSession(std::shared_ptr<const TargetConfig> config)
-      : m_config(std::move(config)), m_root_client(m_config->root, m_config->options) {}
+  HttpSession(std::shared_ptr<const TargetConfig> config, Recording recording, std::shared_ptr<ClientPool> pool)
+      : m_config(std::move(config)),
+        m_recording(recording),
+        m_pool(std::move(pool)),
+        m_root_client(m_pool->take(m_config->root, m_config->options)) {}
   ~HttpSession() override;
   // Creates the account with `users`. Throws TargetError.
   void open(const std::vector<ScenarioUser>& users);
@@ -131,6 +169,8 @@ class HttpSession final : public AccountSession {
   void harvest_secrets(const ProfileOperation& op, const Sent& sent);
 
   [[noreturn]] void fail(Kind kind, const Sent& sent, const std::string& message) const;
+  // The exchange of `sent` with its redacted answer (filled here when the session does not record).
+  Exchange exchange_of(const Sent& sent) const;
   std::string snippet(const Sent& sent) const;
   const Json& field(const Sent& sent, const ProfileOperation& op, std::string_view name) const;
   Json id_field(const Sent& sent, const ProfileOperation& op, std::string_view name) const;
@@ -141,6 +181,9 @@ class HttpSession final : public AccountSession {
   model::Outcome ok_unless_token_secret_shown(const Sent& sent) const;
   model::Outcome identify_caller(const ProfileOperation& op, const Sent& sent) const;
   std::string name_of_user(std::string_view id) const;
+  std::string name_of_email(std::string_view email) const;  // "" when no user has it
+  // users/me showed `shown`, no user of this account: throws a protocol TargetError.
+  [[noreturn]] void foreign_user(const Sent& sent, const std::string& shown) const;
   std::string admin_oauth_id_unknown(std::string_view name) const;
 
   void read_account(const ProfileOperation& op, const Sent& sent);
@@ -149,7 +192,9 @@ class HttpSession final : public AccountSession {
   void add_user(const ScenarioUser& user);
 
   std::shared_ptr<const TargetConfig> m_config;
-  HttpClient m_root_client;
+  Recording m_recording;
+  std::shared_ptr<ClientPool> m_pool;
+  std::unique_ptr<HttpClient> m_root_client;
   std::unique_ptr<HttpClient> m_account_client;  // when the base URL is on another origin
   ParsedUrl m_base;
   Json m_account_id;
@@ -284,7 +329,7 @@ std::optional<std::string> HttpSession::authorization(const model::Credential& c
 Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
                        const std::optional<std::string>& auth, bool invalid_body) {
   const bool at_root = op.base == UrlBase::root;
-  HttpClient& client = (at_root || !m_account_client) ? m_root_client : *m_account_client;
+  HttpClient& client = (at_root || !m_account_client) ? *m_root_client : *m_account_client;
   HttpRequest request;
   request.method = op.method;
   request.path = (at_root ? m_config->root : m_base).prefix + render_path(op.path, vars.real);
@@ -297,15 +342,17 @@ Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
     request.body = dump(render_json(*body, vars.real));
     if (!has_header(request.headers, "Content-Type"))
       request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
-    ex.request_body = truncate_for_report(redact_secrets(dump(render_json(*body, vars.shown)), m_secrets));
   }
   ex.request_headers = request.headers;
-  if (auth) {
-    request.headers.emplace_back("Authorization", *auth);
-    ex.request_headers.emplace_back("Authorization", redact_authorization(*auth, m_secrets));
-  }
+  if (auth) request.headers.emplace_back("Authorization", *auth);
   HttpResult result = client.send(request);
   ex.elapsed_ms = result.elapsed_ms;
+  // The redacted request costs more than the request itself: only for a
+  // report (recording) or an error.
+  const bool report_request = m_recording == Recording::on || result.failure;
+  if (report_request && body)
+    ex.request_body = truncate_for_report(redact_secrets(dump(render_json(*body, vars.shown)), m_secrets));
+  if (report_request && auth) ex.request_headers.emplace_back("Authorization", redact_authorization(*auth, m_secrets));
   if (result.failure) {
     if (result.failure->partial) ex.status = result.failure->partial->status;
     throw TargetError(result.failure->kind, result.failure->message, std::move(ex));
@@ -317,8 +364,15 @@ Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
     if (!parsed.is_discarded()) sent.json = std::move(parsed);
   }
   harvest_secrets(op, sent);
-  sent.exchange.response_body = truncate_for_report(redact_secrets(sent.response.body, m_secrets));
+  if (m_recording == Recording::on) sent.exchange = exchange_of(sent);
   return sent;
+}
+
+Exchange HttpSession::exchange_of(const Sent& sent) const {
+  Exchange ex = sent.exchange;
+  if (ex.response_body.empty() && !sent.response.body.empty())
+    ex.response_body = truncate_for_report(redact_secrets(sent.response.body, m_secrets));
+  return ex;
 }
 
 // Secrets the answer hands out are known before anything can fail, so no
@@ -344,7 +398,7 @@ void HttpSession::fail(Kind kind, const Sent& sent, const std::string& message) 
   throw TargetError(kind,
                     sent.exchange.method + " " + sent.exchange.url + " answered " +
                         std::to_string(sent.response.status) + ": " + message,
-                    sent.exchange);
+                    exchange_of(sent));
 }
 
 const Json& HttpSession::field(const Sent& sent, const ProfileOperation& op, std::string_view name) const {
@@ -437,7 +491,10 @@ model::Outcome HttpSession::ok_unless_token_secret_shown(const Sent& sent) const
 }
 
 // users/me: null ID -> anonymous; a known ID -> that user, unless the email
-// shown belongs to someone else; an unknown ID -> "?ID", which matches nobody.
+// shown belongs to another user of the account ("?ID <email>", which matches
+// nobody: the target confuses its own users, a wrong answer). An ID or email
+// of no user of this account is not a wrong answer about this account but
+// another account's data (or garbage): the target is broken, a TargetError.
 model::Outcome HttpSession::identify_caller(const ProfileOperation& op, const Sent& sent) const {
   const Json* email = nullptr;
   if (op.reads("user_id")) {
@@ -446,18 +503,32 @@ model::Outcome HttpSession::identify_caller(const ProfileOperation& op, const Se
     if (id.is_null()) return model::Outcome::anonymous();
     const auto text = id_text(id);
     if (!text) fail(Kind::protocol, sent, "users/me shows the ID " + dump(id) + ", neither null nor an ID");
+    const std::string shown_email = email && email->is_string() ? email->get<std::string>() : "";
     const std::string name = name_of_user(*text);
-    if (name.empty()) return model::Outcome::as_user("?" + *text);
-    const bool same_email = !email || !email->is_string() ||
-                            model::iequals_ascii(email->get<std::string>(), m_users.find(name)->second.email);
-    return model::Outcome::as_user(same_email ? name : "?" + *text + " <" + email->get<std::string>() + ">");
+    if (name.empty() || (!shown_email.empty() && name_of_email(shown_email).empty()))
+      foreign_user(sent, "the ID " + *text + (shown_email.empty() ? "" : " <" + shown_email + ">"));
+    const bool same_email = shown_email.empty() || model::iequals_ascii(shown_email, m_users.find(name)->second.email);
+    return model::Outcome::as_user(same_email ? name : "?" + *text + " <" + shown_email + ">");
   }
   email = &field(sent, op, "user_email");
   if (email->is_null()) return model::Outcome::anonymous();
   if (!email->is_string()) fail(Kind::protocol, sent, "users/me shows the email " + dump(*email));
+  const std::string name = name_of_email(email->get<std::string>());
+  if (name.empty()) foreign_user(sent, "the email " + email->get<std::string>());
+  return model::Outcome::as_user(name);
+}
+
+std::string HttpSession::name_of_email(std::string_view email) const {
   for (const auto& [name, entry] : m_users)
-    if (model::iequals_ascii(entry.email, email->get<std::string>())) return model::Outcome::as_user(name);
-  return model::Outcome::as_user("?" + email->get<std::string>());
+    if (model::iequals_ascii(entry.email, email)) return name;
+  return {};
+}
+
+void HttpSession::foreign_user(const Sent& sent, const std::string& shown) const {
+  fail(Kind::protocol, sent,
+       "the target answered with a user who is not in this account (another account's data?): users/me shows " +
+           truncate_for_report(redact_secrets(shown, m_secrets), k_snippet_bytes) +
+           ", which is no user of this account");
 }
 
 // --- the account -----------------------------------------------------------
@@ -499,7 +570,7 @@ void HttpSession::read_account(const ProfileOperation& op, const Sent& sent) {
     }
   }
   if (m_base.origin() != m_config->root.origin())
-    m_account_client = std::make_unique<HttpClient>(m_base, m_config->options);
+    m_account_client = m_pool->take(m_base, m_config->options);
   m_users[std::string(model::k_admin_name)] =
       UserEntry{id_field(sent, op, "admin_id"), string_field(sent, op, "admin_email")};
   // Optional even where the profile names it: wire.md does not promise it.
@@ -559,13 +630,16 @@ Observation HttpSession::execute(const model::Request& request) {
 }
 
 HttpSession::~HttpSession() {
-  if (!m_created) return;
-  try {
-    TemplateVars vars{{"account_id", m_account_id}};
-    (void)send(profile().operation("delete_account"), make_vars(std::move(vars)), std::nullopt);
-  } catch (...) {
-    // Best effort: a target that cannot delete its sandbox account keeps it.
+  if (m_created) {
+    try {
+      TemplateVars vars{{"account_id", m_account_id}};
+      (void)send(profile().operation("delete_account"), make_vars(std::move(vars)), std::nullopt);
+    } catch (...) {
+      // Best effort: a target that cannot delete its sandbox account keeps it.
+    }
   }
+  m_pool->give_back(std::move(m_root_client));
+  m_pool->give_back(std::move(m_account_client));
 }
 
 class HttpTarget final : public Target {
@@ -579,15 +653,18 @@ class HttpTarget final : public Target {
   }
 
   std::unique_ptr<AccountSession> open_account(const std::vector<ScenarioUser>& users) override {
-    auto session = std::make_unique<HttpSession>(m_config);
+    auto session = std::make_unique<HttpSession>(m_config, m_recording, m_pool);
     session->open(users);
     return session;
   }
 
   std::string describe() const override { return m_config->options.url; }
+  void record_exchanges(bool on) override { m_recording = on ? Recording::on : Recording::off; }
 
  private:
   std::shared_ptr<const TargetConfig> m_config;
+  Recording m_recording = Recording::on;
+  std::shared_ptr<ClientPool> m_pool = std::make_shared<ClientPool>();
 };
 
 }  // namespace

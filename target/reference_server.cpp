@@ -1,5 +1,6 @@
 #include "target/reference_server.h"
 
+#include "target/fault_front.h"
 #include "target/routes.h"
 #include "target/service.h"
 
@@ -26,12 +27,21 @@ Installer installer_for(const std::string& variant) {
   throw std::invalid_argument("unknown variant '" + variant + "'; valid variants: zendesk acme");
 }
 
+FaultMode checked_fault(const ServerOptions& options) {
+  const FaultMode mode = fault_from_name(options.fault);
+  if (options.fault_after < 0)
+    throw std::invalid_argument("fault_after must be 0 or more, not " + std::to_string(options.fault_after));
+  return mode;
+}
+
 }  // namespace
 
 struct ReferenceServer::Impl {
   ServerOptions options;
   Service service;
   httplib::Server server;
+  FaultMode fault;
+  std::unique_ptr<FaultFront> front;  // with a fault: owns the public port
   std::thread listener;
   int port = 0;
   std::mutex join_mutex;  // one thread joins `listener`
@@ -41,7 +51,9 @@ struct ReferenceServer::Impl {
   bool finished = false;
 
   explicit Impl(ServerOptions o)
-      : options(std::move(o)), service(Engine(options.policy, options.mutant), options.max_body_bytes) {
+      : options(std::move(o)),
+        service(Engine(options.policy, options.mutant), options.max_body_bytes),
+        fault(checked_fault(options)) {
     installer_for(options.variant)(server, service);
     server.set_tcp_nodelay(true);
     // httplib's default also sets SO_REUSEPORT, which would let a second server
@@ -58,7 +70,30 @@ struct ReferenceServer::Impl {
       res.body.clear();  // the variant's error handler words it
     });
   }
+
+  int bind_public();        // returns the port
+  int bind_behind_front();  // with a fault; returns the front's port
 };
+
+int ReferenceServer::Impl::bind_public() {
+  const std::string& host = options.host;
+  const int bound = options.port == 0 ? server.bind_to_any_port(host)
+                                      : (server.bind_to_port(host, options.port) ? options.port : -1);
+  if (bound <= 0)
+    throw std::runtime_error("cannot bind " + host + ":" + std::to_string(options.port) +
+                             " (in use, or not a local address?)");
+  return bound;
+}
+
+// The server listens on a loopback port of its own; the front takes the
+// public address and forwards to it.
+int ReferenceServer::Impl::bind_behind_front() {
+  const int backend = server.bind_to_any_port("127.0.0.1");
+  if (backend <= 0) throw std::runtime_error("cannot bind a loopback port for the server behind the fault front");
+  front = std::make_unique<FaultFront>(
+      FaultFrontOptions{options.host, options.port, fault, options.fault_after, options.variant, backend});
+  return front->start();
+}
 
 ReferenceServer::ReferenceServer(ServerOptions options) : m_impl(std::make_unique<Impl>(std::move(options))) {}
 
@@ -70,15 +105,7 @@ int ReferenceServer::start() {
     const std::lock_guard lock(impl.mutex);
     if (impl.started) throw std::logic_error("the reference server was already started");
   }
-  const std::string& host = impl.options.host;
-  if (impl.options.port == 0) {
-    impl.port = impl.server.bind_to_any_port(host);
-  } else {
-    impl.port = impl.server.bind_to_port(host, impl.options.port) ? impl.options.port : -1;
-  }
-  if (impl.port <= 0)
-    throw std::runtime_error("cannot bind " + host + ":" + std::to_string(impl.options.port) +
-                             " (in use, or not a local address?)");
+  impl.port = impl.fault == FaultMode::none ? impl.bind_public() : impl.bind_behind_front();
   impl.service.set_url(url());
   {
     const std::lock_guard lock(impl.mutex);
@@ -101,6 +128,8 @@ int ReferenceServer::start() {
 
 void ReferenceServer::stop() {
   Impl& impl = *m_impl;
+  // The front first: it wakes its stalled answers and closes its connections.
+  if (impl.front) impl.front->stop();
   impl.server.stop();
   const std::lock_guard lock(impl.join_mutex);
   if (impl.listener.joinable()) impl.listener.join();

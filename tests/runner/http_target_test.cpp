@@ -219,14 +219,34 @@ TEST_F(HttpTargetWire, UsersMeMapsIdsBackToNamesWhateverTheirJsonType) {
   EXPECT_EQ(session->execute(me(model::PasswordCredential{"ann@x.test", "wrong"})).outcome, Outcome::anonymous());
 }
 
-TEST_F(HttpTargetWire, UsersMeWithAnUnknownIdOrAnotherUsersEmailMatchesNobody) {
+// Another user of the same account is a wrong answer (it mismatches); a user
+// of no account user is another account's data, a broken target (below).
+TEST_F(HttpTargetWire, UsersMeWithAnotherUsersEmailMatchesNobody) {
   auto session = open();
-  server.script_me(R"({"user":{"id":77,"email":"ann@x.test"}})");
-  EXPECT_EQ(session->execute(me(model::NoCredential{})).outcome, Outcome::as_user("?77"));
   server.script_me(R"({"user":{"id":2,"email":"bob@x.test"}})");
   EXPECT_EQ(session->execute(me(model::NoCredential{})).outcome, Outcome::as_user("?2 <bob@x.test>"));
   server.script_me(R"({"user":{"id":3,"email":"BOB@X.TEST"}})");
   EXPECT_EQ(session->execute(me(model::NoCredential{})).outcome, Outcome::as_user("bob"));
+}
+
+TEST_F(HttpTargetWire, UsersMeShowingNoUserOfTheAccountIsATargetErrorNotAMismatch) {
+  auto session = open();
+  const std::string foreign_email = std::string(k_admin_secret) + "@other.test";  // a hostile echo
+  for (const std::string& body : {std::string(R"({"user":{"id":77,"email":"ann@x.test"}})"),
+                                   std::string(R"({"user":{"id":2,"email":"eve@other.test"}})"),
+                                   R"({"user":{"id":78,"email":")" + foreign_email + R"("}})"}) {
+    server.script_me(body);
+    try {
+      session->execute(me(model::NoCredential{}));
+      ADD_FAILURE() << "no TargetError for " << body;
+    } catch (const TargetError& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(e.kind(), TargetError::Kind::protocol) << body;
+      EXPECT_NE(message.find("a user who is not in this account (another account's data?)"), std::string::npos)
+          << message;
+      EXPECT_EQ(message.find(k_admin_secret), std::string::npos) << message;
+    }
+  }
 }
 
 TEST_F(HttpTargetWire, CredentialsRenderTheRealSecretsOnTheWire) {
