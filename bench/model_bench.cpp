@@ -1,6 +1,9 @@
-// Micro-benchmarks of the hot paths: a model decision, copying and hashing a
-// state, and loading a scenario. Numbers go to docs/performance.md.
+// Micro-benchmarks of the hot paths: a model decision (and how it grows with
+// the account's tokens), copying and hashing a state, loading a scenario, and
+// classifying an answer. Numbers go to docs/performance.md.
 #include "model/policy_model.h"
+#include "runner/profile.h"
+#include "runner/response_classifier.h"
 #include "runner/scenario_loader.h"
 
 #include <benchmark/benchmark.h>
@@ -12,13 +15,13 @@ namespace {
 
 using namespace authconform;
 
-model::AccountState busy_account(const model::PolicyModel& m) {
+model::AccountState busy_account(const model::PolicyModel& m, int tokens = 8) {
   model::AccountState s = m.initial_state();
   m.apply(s, {model::AddUserOp{"eve", "eve@example.test", model::Role::end_user, "pw-eve-1", false}, {}});
   m.apply(s, {model::AddUserOp{"al", "al@example.test", model::Role::agent, "pw-al-1", true}, {}});
   const model::Credential admin = model::OAuthCredential{"admin-oauth"};
   m.apply(s, {model::UpdateSettingsOp{true, true, true, false}, admin});
-  for (int i = 0; i < 8; ++i) m.apply(s, {model::GenerateTokenOp{"t" + std::to_string(i)}, admin});
+  for (int i = 0; i < tokens; ++i) m.apply(s, {model::GenerateTokenOp{"t" + std::to_string(i)}, admin});
   return s;
 }
 
@@ -30,6 +33,18 @@ void BM_DecideTokenRequest(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_DecideTokenRequest);
+
+// The token lookup is linear: the last of N tokens, N up to the limit (TOK-8).
+void BM_DecideTokenRequestWithTokens(benchmark::State& state) {
+  const model::PolicyModel m;
+  const int tokens = static_cast<int>(state.range(0));
+  model::AccountState s = busy_account(m, tokens);
+  const model::Request r{model::ProbeOp{model::Probe::tickets},
+                         model::TokenCredential{"al@example.test", "t" + std::to_string(tokens - 1)}};
+  for (auto _ : state) benchmark::DoNotOptimize(m.apply(s, r));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_DecideTokenRequestWithTokens)->Arg(1)->Arg(8)->Arg(64)->Arg(256);
 
 void BM_DecidePasswordRequest(benchmark::State& state) {
   const model::PolicyModel m;
@@ -78,6 +93,25 @@ void BM_LoadScenario(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_LoadScenario);
+
+// What the HTTP target does with every answer: the status through the
+// profile's rules, the JSON body parsed, a field read at its pointer.
+void BM_ClassifyAnswer(benchmark::State& state) {
+  const runner::ProfileLoad load = runner::load_profile_file(runner::default_profile_path());
+  if (!load.profile) {
+    state.SkipWithError("profiles/zendesk.yaml did not load");
+    return;
+  }
+  const runner::ProfileOperation& op = load.profile->operation("me");
+  const std::string body = R"({"user":{"id":1002,"email":"al@example.test","role":"agent"}})";
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(runner::classify_status(op.responses, 200));
+    const auto json = nlohmann::ordered_json::parse(body);
+    benchmark::DoNotOptimize(runner::find_at(json, "/user/email"));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ClassifyAnswer);
 
 }  // namespace
 
