@@ -35,4 +35,5 @@ warm = rss[max(1, len(rss) // 10) - 1]
 print(f"fuzz campaign of {secs} s, {len(rss)} samples")
 print(f"peak RSS (VmHWM): {peak / 1024:.1f} MiB")
 print(f"RSS warm: {warm / 1024:.1f} MiB, end: {rss[-1] / 1024:.1f} MiB, min {min(rss) / 1024:.1f}, max {max(rss) / 1024:.1f}")
+print("RSS every 10 s (MiB): " + " ".join(f"{x / 1024:.1f}" for x in rss[9::10]))
 PY
