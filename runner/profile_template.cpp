@@ -137,7 +137,9 @@ std::vector<std::string> variables(std::string_view text, std::string_view open,
 
 std::string template_text(const nlohmann::ordered_json& value) {
   if (value.is_string()) return value.get<std::string>();
-  return value.dump();
+  // Scenario strings may hold bytes that are not UTF-8 (YAML passes them
+  // through); a strict dump would throw on them inside a list or object.
+  return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string render_path(std::string_view path, const TemplateVars& vars) {
