@@ -332,18 +332,23 @@ Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
   HttpClient& client = (at_root || !m_account_client) ? *m_root_client : *m_account_client;
   HttpRequest request;
   request.method = op.method;
-  request.path = (at_root ? m_config->root : m_base).prefix + render_path(op.path, vars.real);
-  for (const auto& [name, value] : op.headers) request.headers.emplace_back(name, render_text(value, vars.real));
-  Exchange ex;
+  const std::string& prefix = (at_root ? m_config->root : m_base).prefix;
+  request.path = prefix + render_path(op.path, vars.real);
+  Exchange ex;  // what reports and messages show: rendered with the shown (redacted) values
   ex.method = op.method;
-  ex.url = client.origin().origin() + request.path;
+  ex.url = client.origin().origin() + prefix + render_path(op.path, vars.shown);
+  for (const auto& [name, value] : op.headers) {
+    request.headers.emplace_back(name, render_text(value, vars.real));
+    ex.request_headers.emplace_back(name, render_text(value, vars.shown));
+  }
   const std::optional<Json>& body = invalid_body ? op.invalid_body : op.body;
   if (body) {
     request.body = dump(render_json(*body, vars.real));
     if (!has_header(request.headers, "Content-Type"))
       request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
   }
-  ex.request_headers = request.headers;
+  if (body && !has_header(op.headers, "Content-Type"))
+    ex.request_headers.emplace_back("Content-Type", "application/json; charset=utf-8");
   if (auth) request.headers.emplace_back("Authorization", *auth);
   HttpResult result = client.send(request);
   ex.elapsed_ms = result.elapsed_ms;

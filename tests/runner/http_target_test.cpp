@@ -366,6 +366,35 @@ TEST(HttpTargetRedaction, FixtureBodyPasswordsAreRedacted) {
   EXPECT_EQ(seen.exchange.url, server.url() + "/accounts/acc-1/conformance/v1/users/2");
 }
 
+// A profile may put a secret in the path or a header (a vendor's API is
+// data); the exchange a report shows renders them with the redacted values.
+TEST(HttpTargetRedaction, SecretsInAPathOrAHeaderAreRedactedInTheExchange) {
+  FakeWireServer server;
+  std::string yaml = testing::read_file(testing::source_dir() + "/profiles/zendesk.yaml");
+  const std::string path = "    path: /conformance/v1/users/{user_id}\n    body: {\"password\": \"${password}\"}";
+  ASSERT_NE(yaml.find(path), std::string::npos);
+  yaml.replace(yaml.find(path), path.size(),
+               "    path: /conformance/v1/users/{user_id}/{password}\n    headers: {X-Password: \"${password}\"}\n"
+               "    body: {\"password\": \"${password}\"}");
+  ProfileLoad load = load_profile_text(yaml, "secret-in-path.yaml");
+  ASSERT_TRUE(load.errors.empty()) << load.errors.front().message;
+  HttpOptions options;
+  options.url = server.url();
+  auto target = make_http_target(options, std::move(*load.profile));
+  auto session = target->open_account(ann_and_bob());
+  Exchange shown;
+  try {
+    shown = session->execute(request(model::SetPasswordOp{"ann", "new-password-123"})).exchange;
+  } catch (const TargetError& e) {
+    shown = e.exchange();  // the fake server does not know the path: what the error shows counts too
+  }
+  std::string all = shown.url;
+  for (const auto& [name, value] : shown.request_headers) all += "\n" + name + ": " + value;
+  EXPECT_EQ(all.find("new-password"), std::string::npos) << all;
+  EXPECT_NE(shown.url.find("/conformance/v1/users/2/"), std::string::npos) << shown.url;
+  EXPECT_NE(all.find("X-Password: "), std::string::npos) << all;
+}
+
 TEST(HttpTargetRedaction, MalformedHeadersHidingASecretAreRedacted) {
   const std::vector<std::string> secrets = {"s3cr3t-value-0123456789"};
   EXPECT_EQ(redact_authorization("Basic " + model::encode_base64("no colon s3cr3t-value-0123456789"), secrets),
