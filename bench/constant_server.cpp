@@ -18,6 +18,10 @@ int main(int argc, char** argv) {
       R"({"user":{"id":1001,"email":"admin@example.test","name":"admin","role":"admin"}})";
   httplib::Server server;
   server.set_tcp_nodelay(true);
+  // As the reference server (target/reference_server.cpp): httplib's default
+  // closes a keep-alive connection after 5 requests, which would make this
+  // baseline pay a reconnect every 5 requests.
+  server.set_keep_alive_max_count(1000);
   server.Get("/api/v2/users/me.json", [&body](const httplib::Request&, httplib::Response& res) {
     res.set_content(body, "application/json; charset=utf-8");
   });
