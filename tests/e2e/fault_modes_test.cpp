@@ -145,9 +145,9 @@ INSTANTIATE_TEST_SUITE_P(AllModes, FaultModes,
                                            k_status_500, k_slow_bytes, k_other_account),
                          test_name);
 
-INSTANTIATE_TEST_SUITE_P(Representative, FaultModesEveryCommand,
-                         ::testing::Values(k_stall, k_reset, k_short_body, k_slow_bytes,
-                                           k_other_account),
+INSTANTIATE_TEST_SUITE_P(AllModes, FaultModesEveryCommand,
+                         ::testing::Values(k_stall, k_reset, k_non_json, k_oversize, k_short_body,
+                                           k_status_500, k_slow_bytes, k_other_account),
                          test_name);
 
 long thread_count() {
