@@ -55,8 +55,9 @@ class Target {
   // Whether sessions opened from now on fill Observation::exchange (the
   // redacted request and answer, for reports). On by default. Fuzzing turns
   // it off: it compares outcomes only, and redacting every exchange would be
-  // the harness's largest cost per request. A TargetError always carries its
-  // exchange. Call before sessions are opened on other threads.
+  // the harness's largest cost per request. A TargetError still carries the
+  // method, URL, status and redacted answer (and, when the connection failed,
+  // the redacted request). Call before sessions are opened on other threads.
   virtual void record_exchanges(bool on) { (void)on; }
 };
 
