@@ -30,6 +30,9 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The login suffix that selects the token path (TOK-4).
+constexpr std::string_view k_token_suffix = "/token";
+
 std::optional<ParsedHeader> parse_basic(std::string_view value) {
   auto decoded = decode_base64_strict(value);
   if (!decoded || !is_valid_utf8(*decoded)) return std::nullopt;
@@ -38,11 +41,9 @@ std::optional<ParsedHeader> parse_basic(std::string_view value) {
   ParsedHeader parsed;
   parsed.login = decoded->substr(0, colon);
   parsed.secret = decoded->substr(colon + 1);
-  constexpr std::string_view k_suffix = "/token";
-  if (parsed.login.size() >= k_suffix.size() &&
-      std::string_view(parsed.login).substr(parsed.login.size() - k_suffix.size()) == k_suffix) {
+  if (parsed.login.ends_with(k_token_suffix)) {
     parsed.kind = ParsedHeader::Kind::token;
-    parsed.login.resize(parsed.login.size() - k_suffix.size());
+    parsed.login.resize(parsed.login.size() - k_token_suffix.size());
   }
   return parsed;
 }
@@ -256,8 +257,6 @@ bool splits_back(std::string_view login, std::string_view secret) {
   return login.find(':') == std::string_view::npos && is_valid_utf8(login) && is_valid_utf8(secret);
 }
 
-bool ends_with_token_suffix(std::string_view login) { return login.ends_with("/token"); }
-
 // The direct reading of a structured credential; false when the slow path must decide.
 bool parse_directly(const Credential& credential, const SecretResolver& resolve, std::optional<ParsedHeader>& out) {
   if (const auto* o = std::get_if<OAuthCredential>(&credential)) {
@@ -268,7 +267,7 @@ bool parse_directly(const Credential& credential, const SecretResolver& resolve,
   }
   if (const auto* p = std::get_if<PasswordCredential>(&credential)) {
     auto email = simple_email(p->email, resolve);
-    if (!email || ends_with_token_suffix(*email) || !splits_back(*email, p->password)) return false;
+    if (!email || email->ends_with(k_token_suffix) || !splits_back(*email, p->password)) return false;
     out = ParsedHeader{ParsedHeader::Kind::password, std::move(*email), p->password};
     return true;
   }

@@ -342,13 +342,11 @@ Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
     ex.request_headers.emplace_back(name, render_text(value, vars.shown));
   }
   const std::optional<Json>& body = invalid_body ? op.invalid_body : op.body;
-  if (body) {
-    request.body = dump(render_json(*body, vars.real));
-    if (!has_header(request.headers, "Content-Type"))
-      request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+  if (body) request.body = dump(render_json(*body, vars.real));
+  if (body && !has_header(op.headers, "Content-Type")) {
+    request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+    ex.request_headers.push_back(request.headers.back());
   }
-  if (body && !has_header(op.headers, "Content-Type"))
-    ex.request_headers.emplace_back("Content-Type", "application/json; charset=utf-8");
   if (auth) request.headers.emplace_back("Authorization", *auth);
   HttpResult result = client.send(request);
   ex.elapsed_ms = result.elapsed_ms;
