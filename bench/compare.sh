@@ -11,6 +11,7 @@
 # Usage: bench/compare.sh [seconds per measurement, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 secs=${1:-10}
 bin=${AUTHCONFORM_BIN:-build/cli/authconform}
 constant=${CONSTANT_SERVER_BIN:-$(dirname "$bin")/../bench/constant_server}
@@ -24,21 +25,9 @@ clog=$(mktemp)
 "$constant" 0 >"$clog" 2>&1 &
 constant_pid=$!
 trap 'kill $server $constant_pid 2>/dev/null; rm -f "$log" "$clog"' EXIT
-for _ in $(seq 50); do grep -q "listening on" "$log" && break; sleep 0.1; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$log")
-for _ in $(seq 50); do grep -q "listening on" "$clog" && break; sleep 0.1; done
-constant_url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$clog")
-
-# One account with token access on and one API token.
-account=$(curl -s -X POST "$url/conformance/v1/accounts" -H 'Content-Type: application/json' -d '{"users":[]}')
-base=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["account"]["base_url"])' <<<"$account")
-oauth=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["account"]["admin"]["oauth_token"])' <<<"$account")
-email=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["account"]["admin"]["email"])' <<<"$account")
-curl -s -X PUT "$base/api/v2/account/settings.json" -H "Authorization: Bearer $oauth" -H 'Content-Type: application/json' \
-  -d '{"settings":{"api":{"accepted_api_agreement":true,"api_token_access":true}}}' >/dev/null
-token=$(curl -s -X POST "$base/api/v2/api_tokens.json" -H "Authorization: Bearer $oauth" -H 'Content-Type: application/json' \
-  -d '{"api_token":{"description":"bench"}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_token"]["token"])')
-auth="Basic $(printf '%s/token:%s' "$email" "$token" | base64 -w0)"
+url=$(url_from_log "$log")
+constant_url=$(url_from_log "$clog")
+account_with_token "$url" bench  # token access on and one API token: sets base, oauth, email, auth
 
 wrk_rate() {  # connections [base URL]
   wrk -t1 -c"$1" -d"${secs}s" -H "Authorization: $auth" "${2:-$base}/api/v2/users/me.json" | awk '/Requests\/sec/ {print $2}'

@@ -16,6 +16,7 @@
 # passed, 1 a check failed, 2 a missing tool or a setup step failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 secs=30
 rss_check=1
 for arg in "$@"; do
@@ -48,26 +49,9 @@ fail() { failures+=("$*"); echo "FAIL: $*"; }
 # --- the server and account A ---------------------------------------------------
 $bin serve --port 0 >"$work/serve.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do grep -q "listening on" "$work/serve.log" && break; sleep 0.1; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/serve.log")
+url=$(url_from_log "$work/serve.log")
 [ -n "$url" ] || die "the server did not start: $(cat "$work/serve.log")"
-
-json_get() {  # PYTHON-EXPRESSION over `d` (the JSON on stdin)
-  python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"
-}
-account=$(curl -sf -X POST "$url/conformance/v1/accounts" -H 'Content-Type: application/json' -d '{"users":[]}') ||
-  die "cannot create account A"
-base=$(json_get 'd["account"]["base_url"]' <<<"$account")
-oauth=$(json_get 'd["account"]["admin"]["oauth_token"]' <<<"$account")
-email=$(json_get 'd["account"]["admin"]["email"]' <<<"$account")
-curl -sf -X PUT "$base/api/v2/account/settings.json" -H "Authorization: Bearer $oauth" \
-  -H 'Content-Type: application/json' \
-  -d '{"settings":{"api":{"accepted_api_agreement":true,"api_token_access":true}}}' >/dev/null ||
-  die "cannot turn token access on for account A"
-token=$(curl -sf -X POST "$base/api/v2/api_tokens.json" -H "Authorization: Bearer $oauth" \
-  -H 'Content-Type: application/json' -d '{"api_token":{"description":"load"}}' |
-  json_get 'd["api_token"]["token"]') || die "cannot create A's API token"
-auth="Basic $(printf '%s/token:%s' "$email" "$token" | base64 -w0)"
+account_with_token "$url" load || die "account A: see above"
 
 # A's observable state: who the token is, the token list, the settings. Each
 # line is "STATUS BODY", so that a changed status shows as well.
