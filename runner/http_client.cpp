@@ -1,5 +1,7 @@
 #include "runner/http_client.h"
 
+#include "runner/http_transport.h"
+
 #include <httplib.h>
 
 #include <chrono>
@@ -13,10 +15,6 @@ namespace authconform::runner {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr int k_connect_attempts = 3;
-constexpr std::chrono::milliseconds k_backoff[] = {std::chrono::milliseconds(100),
-                                                   std::chrono::milliseconds(250)};
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -67,17 +65,9 @@ std::pair<time_t, time_t> seconds_and_micros(double seconds) {
   return {static_cast<time_t>(micros / 1000000), static_cast<time_t>(micros % 1000000)};
 }
 
-std::string format_seconds(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g s", seconds);
-  return text;
-}
-
 // What one attempt saw, filled by httplib's callbacks.
 struct Progress {
-  bool got_head = false;
-  HttpResponse head;
-  std::optional<std::size_t> declared_length;  // Content-Length of an uncompressed body
+  ReadState state;  // state.head.headers collects the headers; the body goes to `body`
   std::string body;
   bool too_large = false;
   bool deadline_passed = false;
@@ -190,67 +180,135 @@ ParsedUrl resolve_url(const ParsedUrl& base, std::string_view reference) {
   return out;
 }
 
-struct HttpClient::Impl {
-  HttpOptions options;
-  httplib::Client client;
-  Watchdog watchdog{client};  // declared after `client`: stopped before it goes
+// --- the messages both transports give --------------------------------------
 
-  Impl(const ParsedUrl& origin, const HttpOptions& o) : options(o), client(origin.origin()) {
-    client.set_keep_alive(true);
-    client.set_tcp_nodelay(true);
-    client.set_follow_location(false);
+namespace http_failure {
+
+using K = TargetError::Kind;
+
+std::string format_seconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", seconds);
+  return text;
+}
+
+namespace {
+double budget_s(const HttpOptions& options) { return options.request_timeout_s + options.connect_timeout_s; }
+
+std::optional<HttpResponse> partial_of(const ReadState& state) {
+  if (!state.got_head) return std::nullopt;
+  return state.head;
+}
+}  // namespace
+
+HttpFailure cannot_connect(const std::string& what) {
+  return {K::unreachable, what + ": cannot connect (connection refused or host unreachable) after " +
+                              std::to_string(k_connect_attempts) + " attempts", {}};
+}
+
+HttpFailure connect_timeout(const std::string& what, const HttpOptions& options) {
+  return {K::timeout, what + ": connecting timed out after " + format_seconds(options.connect_timeout_s), {}};
+}
+
+HttpFailure write_failed(const std::string& what) {
+  return {K::connection_reset, what + ": the connection closed while the request was sent", {}};
+}
+
+HttpFailure too_large(const std::string& what, const HttpOptions& options) {
+  return {K::too_large, what + ": the response body is larger than " + std::to_string(options.max_body_bytes) +
+                            " bytes (--max-body); reading stopped", {}};
+}
+
+HttpFailure deadline(const std::string& what, const ReadState& state, const HttpOptions& options) {
+  const std::string where = state.got_head ? "after " + std::to_string(state.body_bytes) + " bytes of the body"
+                                           : "before the response head was complete";
+  return {K::timeout, what + ": the response did not complete within " + format_seconds(budget_s(options)) +
+                          " (the request and connect timeouts together): it was still arriving, too slowly, " +
+                          where, partial_of(state)};
+}
+
+HttpFailure stalled(const std::string& what, const ReadState& state, const HttpOptions& options) {
+  const std::string timeout = format_seconds(options.request_timeout_s);
+  if (!state.got_head) return {K::timeout, what + ": no response within " + timeout, {}};
+  return {K::timeout, what + ": the body stalled after " + std::to_string(state.body_bytes) + " bytes (nothing for " +
+                          timeout + ")", partial_of(state)};
+}
+
+HttpFailure ended(const std::string& what, const ReadState& state) {
+  if (!state.got_head)
+    return {K::connection_reset, what + ": the connection was closed or reset before a complete "
+                                        "response head (or the head was not HTTP)", {}};
+  const std::string got = std::to_string(state.body_bytes);
+  if (state.declared_length)
+    return {K::protocol, what + ": truncated body: the connection ended after " + got + " of the " +
+                             std::to_string(*state.declared_length) + " bytes its Content-Length announced",
+            partial_of(state)};
+  return {K::connection_reset, what + ": the connection was closed or reset after " + got + " bytes of the body",
+          partial_of(state)};
+}
+
+HttpFailure malformed(const std::string& what, const ReadState& state, const std::string& problem) {
+  return {K::protocol, what + ": the answer is not valid HTTP/1.1: " + problem, partial_of(state)};
+}
+
+}  // namespace http_failure
+
+// --- cpp-httplib: HTTPS, and http:// on request ------------------------------
+
+namespace {
+
+class HttplibTransport final : public HttpTransport {
+ public:
+  HttplibTransport(const ParsedUrl& origin, const HttpOptions& o) : m_options(o), m_client(origin.origin()) {
+    m_client.set_keep_alive(true);
+    m_client.set_tcp_nodelay(true);
+    m_client.set_follow_location(false);
     const auto [cs, cu] = seconds_and_micros(o.connect_timeout_s);
-    client.set_connection_timeout(cs, cu);
+    m_client.set_connection_timeout(cs, cu);
     const auto [rs, ru] = seconds_and_micros(o.request_timeout_s);
-    client.set_read_timeout(rs, ru);
-    client.set_write_timeout(rs, ru);
+    m_client.set_read_timeout(rs, ru);
+    m_client.set_write_timeout(rs, ru);
     if (origin.scheme == "https") {
-      client.enable_server_certificate_verification(!o.insecure);
-      if (!o.ca_file.empty()) client.set_ca_cert_path(o.ca_file);
+      m_client.enable_server_certificate_verification(!o.insecure);
+      if (!o.ca_file.empty()) m_client.set_ca_cert_path(o.ca_file);
     }
   }
 
+  HttpResult send(const HttpRequest& request, const std::string& what) override;
+
+ private:
   httplib::Request build(const HttpRequest& request, Progress& progress, Clock::time_point deadline);
   HttpFailure failure(httplib::Error error, const Progress& progress, double elapsed_s,
                       const std::string& what) const;
-  HttpFailure read_failure(const Progress& progress, double elapsed_s, const std::string& what) const;
-  HttpFailure deadline_failure(const Progress& progress, const std::string& what) const;
-  double budget_s() const { return options.request_timeout_s + options.connect_timeout_s; }
+  double budget_s() const { return m_options.request_timeout_s + m_options.connect_timeout_s; }
+
+  HttpOptions m_options;
+  httplib::Client m_client;
+  Watchdog m_watchdog{m_client};  // declared after `m_client`: stopped before it goes
 };
 
-// The whole answer took longer than the budget although bytes kept coming.
-HttpFailure HttpClient::Impl::deadline_failure(const Progress& progress, const std::string& what) const {
-  HttpFailure f;
-  f.kind = TargetError::Kind::timeout;
-  const std::string where = progress.got_head ? "after " + std::to_string(progress.body.size()) + " bytes of the body"
-                                              : "before the response head was complete";
-  f.message = what + ": the response did not complete within " + format_seconds(budget_s()) +
-              " (the request and connect timeouts together): it was still arriving, too slowly, " + where;
-  if (progress.got_head) f.partial = progress.head;
-  return f;
-}
-
-httplib::Request HttpClient::Impl::build(const HttpRequest& request, Progress& progress,
+httplib::Request HttplibTransport::build(const HttpRequest& request, Progress& progress,
                                          Clock::time_point deadline) {
   httplib::Request req;
   req.method = request.method;
   req.path = request.path;
   for (const auto& [name, value] : request.headers) req.headers.emplace(name, value);
   req.body = request.body;
-  const std::size_t limit = options.max_body_bytes;
+  const std::size_t limit = m_options.max_body_bytes;
   req.response_handler = [&progress, limit](const httplib::Response& r) {
-    progress.got_head = true;
-    progress.head.status = r.status;
-    for (const auto& [name, value] : r.headers) progress.head.headers.emplace_back(name, value);
+    ReadState& state = progress.state;
+    state.got_head = true;
+    state.head.status = r.status;
+    for (const auto& [name, value] : r.headers) state.head.headers.emplace_back(name, value);
     if (r.has_header("Content-Length") && !r.has_header("Content-Encoding")) {
       try {
-        progress.declared_length = std::stoull(r.get_header_value("Content-Length"));
+        state.declared_length = std::stoull(r.get_header_value("Content-Length"));
       } catch (const std::exception&) {
-        progress.declared_length.reset();
+        state.declared_length.reset();
       }
     }
     // Refuse before reading when the target announces too much.
-    if (progress.declared_length && *progress.declared_length > limit) progress.too_large = true;
+    if (state.declared_length && *state.declared_length > limit) progress.too_large = true;
     return !progress.too_large;
   };
   req.content_receiver = [&progress, limit, deadline](const char* data, std::size_t n,
@@ -260,6 +318,7 @@ httplib::Request HttpClient::Impl::build(const HttpRequest& request, Progress& p
       return false;
     }
     progress.body.append(data, n);
+    progress.state.body_bytes = progress.body.size();
     // A body that trickles in resets the read timeout with every byte: the
     // deadline bounds the whole request.
     if (Clock::now() > deadline) progress.deadline_passed = true;
@@ -268,108 +327,90 @@ httplib::Request HttpClient::Impl::build(const HttpRequest& request, Progress& p
   return req;
 }
 
-HttpFailure HttpClient::Impl::failure(httplib::Error error, const Progress& progress,
-                                      double elapsed_s, const std::string& what) const {
-  using K = TargetError::Kind;
+HttpFailure HttplibTransport::failure(httplib::Error error, const Progress& progress, double elapsed_s,
+                                      const std::string& what) const {
   using E = httplib::Error;
+  using K = TargetError::Kind;
   // The watchdog cut the connection: whatever httplib says, it was the deadline.
-  if (progress.deadline_passed && !progress.too_large) return deadline_failure(progress, what);
-  const std::string timeout = format_seconds(options.request_timeout_s);
+  if (progress.deadline_passed && !progress.too_large) return http_failure::deadline(what, progress.state, m_options);
   switch (error) {
     case E::Connection:
-      return {K::unreachable, what + ": cannot connect (connection refused or host unreachable) after " +
-                                  std::to_string(k_connect_attempts) + " attempts", {}};
+      return http_failure::cannot_connect(what);
     case E::ConnectionTimeout:
-      return {K::timeout, what + ": connecting timed out after " +
-                              format_seconds(options.connect_timeout_s), {}};
+      return http_failure::connect_timeout(what, m_options);
     case E::SSLConnection:
       return {K::unreachable, what + ": the TLS handshake failed (is it an HTTPS server?)", {}};
     case E::SSLServerVerification:
       return {K::unreachable, what + ": the server's TLS certificate did not verify (give --ca-file "
                                      "with its CA; --insecure skips the check, for testing only)", {}};
     case E::SSLLoadingCerts:
-      return {K::unreachable, what + ": cannot load the CA certificates '" + options.ca_file + "'", {}};
+      return {K::unreachable, what + ": cannot load the CA certificates '" + m_options.ca_file + "'", {}};
     case E::Write:
-      return {K::connection_reset, what + ": the connection closed while the request was sent", {}};
+      return http_failure::write_failed(what);
     case E::Compression:
       return {K::protocol, what + ": the response body could not be decompressed", {}};
     case E::Canceled:
-      if (progress.too_large)
-        return {K::too_large, what + ": the response body is larger than " +
-                                  std::to_string(options.max_body_bytes) +
-                                  " bytes (--max-body); reading stopped", {}};
-      return deadline_failure(progress, what);
+      if (progress.too_large) return http_failure::too_large(what, m_options);
+      return http_failure::deadline(what, progress.state, m_options);
     case E::Read:
-      return read_failure(progress, elapsed_s, what);
+      // httplib reports a read timeout and a closed connection alike; the
+      // time taken tells them apart.
+      if (elapsed_s >= 0.9 * m_options.request_timeout_s) return http_failure::stalled(what, progress.state, m_options);
+      return http_failure::ended(what, progress.state);
     default:
       return {K::unreachable, what + ": " + httplib::to_string(error), {}};
   }
 }
 
-// A read failed: before the head (no answer or a reset), or within the body.
-HttpFailure HttpClient::Impl::read_failure(const Progress& progress, double elapsed_s,
-                                           const std::string& what) const {
-  using K = TargetError::Kind;
-  // httplib reports a read timeout and a closed connection alike; the time
-  // taken tells them apart.
-  const bool timed_out = elapsed_s >= 0.9 * options.request_timeout_s;
-  const std::string timeout = format_seconds(options.request_timeout_s);
-  if (!progress.got_head) {
-    if (timed_out) return {K::timeout, what + ": no response within " + timeout, {}};
-    return {K::connection_reset, what + ": the connection was closed or reset before a complete "
-                                        "response head (or the head was not HTTP)", {}};
-  }
-  const std::string got = std::to_string(progress.body.size());
-  HttpFailure f;
-  f.partial = progress.head;
-  if (timed_out) {
-    f.kind = K::timeout;
-    f.message = what + ": the body stalled after " + got + " bytes (nothing for " + timeout + ")";
-  } else if (progress.declared_length) {
-    f.kind = K::protocol;
-    f.message = what + ": truncated body: the connection ended after " + got + " of the " +
-                std::to_string(*progress.declared_length) + " bytes its Content-Length announced";
-  } else {
-    f.kind = K::connection_reset;
-    f.message = what + ": the connection was closed or reset after " + got + " bytes of the body";
-  }
-  return f;
-}
-
-HttpClient::HttpClient(ParsedUrl origin, const HttpOptions& options)
-    : m_origin(std::move(origin)), m_impl(std::make_unique<Impl>(m_origin, options)) {}
-
-HttpClient::~HttpClient() = default;
-
-HttpResult HttpClient::send(const HttpRequest& request) {
-  const std::string what = request.method + " " + m_origin.origin() + request.path;
+HttpResult HttplibTransport::send(const HttpRequest& request, const std::string& what) {
   const auto start = Clock::now();
-  const auto budget = std::chrono::duration<double>(m_impl->budget_s());
+  const auto budget = std::chrono::duration<double>(budget_s());
   for (int attempt = 1;; ++attempt) {
     Progress progress;
     const auto attempt_start = Clock::now();
     const auto deadline = attempt_start + std::chrono::duration_cast<Clock::duration>(budget);
-    httplib::Request req = m_impl->build(request, progress, deadline);
+    httplib::Request req = build(request, progress, deadline);
     httplib::Response res;
     httplib::Error error = httplib::Error::Success;
-    m_impl->watchdog.arm(deadline);
-    const bool sent = m_impl->client.send(req, res, error);
-    if (m_impl->watchdog.disarm() && !sent) progress.deadline_passed = true;
+    m_watchdog.arm(deadline);
+    const bool sent = m_client.send(req, res, error);
+    if (m_watchdog.disarm() && !sent) progress.deadline_passed = true;
     HttpResult result;
     result.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     if (sent) {
-      result.response = HttpResponse{res.status, std::move(progress.head.headers), std::move(progress.body)};
+      result.response = HttpResponse{res.status, std::move(progress.state.head.headers), std::move(progress.body)};
       return result;
     }
     // Nothing was sent when the connect failed, so trying again is safe.
     if (error == httplib::Error::Connection && attempt < k_connect_attempts && !progress.deadline_passed) {
-      std::this_thread::sleep_for(k_backoff[attempt - 1]);
+      std::this_thread::sleep_for(k_connect_backoff[attempt - 1]);
       continue;
     }
     const double attempt_s = std::chrono::duration<double>(Clock::now() - attempt_start).count();
-    result.failure = m_impl->failure(error, progress, attempt_s, what);
+    result.failure = failure(error, progress, attempt_s, what);
     return result;
   }
+}
+
+}  // namespace
+
+std::unique_ptr<HttpTransport> make_httplib_transport(const ParsedUrl& origin, const HttpOptions& options) {
+  return std::make_unique<HttplibTransport>(origin, options);
+}
+
+// --- the client ---------------------------------------------------------------
+
+HttpClient::HttpClient(ParsedUrl origin, const HttpOptions& options)
+    : m_origin(std::move(origin)),
+      m_origin_text(m_origin.origin()),
+      m_transport(m_origin.scheme == "http" && options.engine == HttpEngine::builtin
+                      ? make_plain_transport(m_origin, options)
+                      : make_httplib_transport(m_origin, options)) {}
+
+HttpClient::~HttpClient() = default;
+
+HttpResult HttpClient::send(const HttpRequest& request) {
+  return m_transport->send(request, request.method + " " + m_origin_text + request.path);
 }
 
 }  // namespace authconform::runner

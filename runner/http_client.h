@@ -1,7 +1,9 @@
 // One persistent HTTP/1.1 (or HTTPS) connection to one origin, with the
 // limits a checker needs against a target that misbehaves: connect and read
-// timeouts, a cap on the body, and failures told apart (refused, timed out,
-// reset, truncated, too large). Only a failed connect is retried.
+// timeouts, a total deadline, a cap on the body, and failures told apart
+// (refused, timed out, reset, truncated, too large, not HTTP). Only a failed
+// connect is retried. http:// goes through our own HTTP/1.1 client, https://
+// through cpp-httplib (http_transport.h says why).
 #pragma once
 
 #include "runner/target.h"
@@ -16,12 +18,17 @@
 
 namespace authconform::runner {
 
+// Who carries plain http:// requests: our own client (the default, fast) or
+// cpp-httplib (as https:// always is; for comparison and as a fallback).
+enum class HttpEngine { builtin, httplib };
+
 struct HttpOptions {
   std::string url;  // target root, http:// or https://
   double connect_timeout_s = 5, request_timeout_s = 10;
   std::size_t max_body_bytes = 1 << 20;
   std::string ca_file;
   bool insecure = false;  // HTTPS verification is on unless this is set
+  HttpEngine engine = HttpEngine::builtin;  // for http:// only
 };
 
 // An absolute http(s) URL taken apart. `prefix` is the path without a
@@ -70,6 +77,8 @@ struct HttpResult {
   double elapsed_ms = 0;
 };
 
+class HttpTransport;  // http_transport.h
+
 class HttpClient {
  public:
   // Connects lazily on the first request and keeps the connection alive.
@@ -82,9 +91,9 @@ class HttpClient {
   const ParsedUrl& origin() const { return m_origin; }
 
  private:
-  struct Impl;
   ParsedUrl m_origin;
-  std::unique_ptr<Impl> m_impl;
+  std::string m_origin_text;  // m_origin.origin(), for messages
+  std::unique_ptr<HttpTransport> m_transport;
 };
 
 }  // namespace authconform::runner

@@ -135,11 +135,27 @@ std::string email_of(const ScenarioUser& user) {
   return user.email.empty() ? user.name + "@example.test" : user.email;
 }
 
-// One answer, with its report form and its body as JSON (when it is JSON).
-struct Sent {
+// One answer and its report form. Its body is parsed as JSON on first use:
+// most answers are read by their status alone.
+class Sent {
+ public:
+  Sent(HttpResponse r, Exchange e) : response(std::move(r)), exchange(std::move(e)) {}
   HttpResponse response;
   Exchange exchange;
-  std::optional<Json> json;
+
+  // The body as JSON; null when it is empty or not JSON.
+  const Json* json() const {
+    if (!m_parsed && !response.body.empty()) {
+      Json parsed = Json::parse(response.body, nullptr, false);
+      if (!parsed.is_discarded()) m_json = std::move(parsed);
+    }
+    m_parsed = true;
+    return m_json ? &*m_json : nullptr;
+  }
+
+ private:
+  mutable bool m_parsed = false;
+  mutable std::optional<Json> m_json;
 };
 
 class HttpSession final : public AccountSession {
@@ -360,12 +376,8 @@ Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
     if (result.failure->partial) ex.status = result.failure->partial->status;
     throw TargetError(result.failure->kind, result.failure->message, std::move(ex));
   }
-  Sent sent{std::move(*result.response), std::move(ex), std::nullopt};
+  Sent sent(std::move(*result.response), std::move(ex));
   sent.exchange.status = sent.response.status;
-  if (!sent.response.body.empty()) {
-    Json parsed = Json::parse(sent.response.body, nullptr, false);
-    if (!parsed.is_discarded()) sent.json = std::move(parsed);
-  }
   harvest_secrets(op, sent);
   if (m_recording == Recording::on) sent.exchange = exchange_of(sent);
   return sent;
@@ -381,11 +393,10 @@ Exchange HttpSession::exchange_of(const Sent& sent) const {
 // Secrets the answer hands out are known before anything can fail, so no
 // report of this exchange shows them.
 void HttpSession::harvest_secrets(const ProfileOperation& op, const Sent& sent) {
-  if (!sent.json) return;
   for (const char* field : {"admin_oauth", "token_secret", "oauth_secret"}) {
     const auto it = op.read.find(field);
-    if (it == op.read.end()) continue;
-    const Json* value = find_at(*sent.json, it->second);
+    if (it == op.read.end() || !sent.json()) continue;
+    const Json* value = find_at(*sent.json(), it->second);
     if (value && value->is_string()) remember(value->get<std::string>());
   }
 }
@@ -406,10 +417,10 @@ void HttpSession::fail(Kind kind, const Sent& sent, const std::string& message) 
 
 const Json& HttpSession::field(const Sent& sent, const ProfileOperation& op, std::string_view name) const {
   const std::string& pointer = op.read.find(name)->second;
-  if (!sent.json)
+  if (!sent.json())
     fail(Kind::protocol, sent, "the body is not JSON, but profile '" + profile().name + "' reads '" +
                                    std::string(name) + "' from it: " + snippet(sent));
-  const Json* value = find_at(*sent.json, pointer);
+  const Json* value = find_at(*sent.json(), pointer);
   if (!value)
     fail(Kind::protocol, sent, "the body has no '" + std::string(name) + "' at " + pointer + ": " + snippet(sent));
   return *value;
@@ -447,7 +458,7 @@ model::Outcome HttpSession::classify(const ProfileOperation& op, const model::Op
   switch (*kind) {
     case model::OutcomeKind::forbidden:
       return model::Outcome::forbidden(
-          read_reason(profile(), op.responses, sent.json ? &*sent.json : nullptr));
+          read_reason(profile(), op.responses, sent.json()));
     case model::OutcomeKind::unauthorized: return model::Outcome::unauthorized();
     case model::OutcomeKind::not_found: return model::Outcome::not_found();
     case model::OutcomeKind::invalid: return model::Outcome::invalid();
@@ -502,7 +513,7 @@ model::Outcome HttpSession::identify_caller(const ProfileOperation& op, const Se
   const Json* email = nullptr;
   if (op.reads("user_id")) {
     const Json& id = field(sent, op, "user_id");  // the body is JSON from here on
-    if (op.reads("user_email")) email = find_at(*sent.json, op.read.find("user_email")->second);
+    if (op.reads("user_email")) email = find_at(*sent.json(), op.read.find("user_email")->second);
     if (id.is_null()) return model::Outcome::anonymous();
     const auto text = id_text(id);
     if (!text) fail(Kind::protocol, sent, "users/me shows the ID " + dump(id) + ", neither null nor an ID");
@@ -579,7 +590,7 @@ void HttpSession::read_account(const ProfileOperation& op, const Sent& sent) {
   // Optional even where the profile names it: wire.md does not promise it.
   Json admin_oauth_id;
   if (const auto it = op.read.find("admin_oauth_id"); it != op.read.end())
-    if (const Json* id = find_at(*sent.json, it->second); id && id_text(*id)) admin_oauth_id = *id;
+    if (const Json* id = find_at(*sent.json(), it->second); id && id_text(*id)) admin_oauth_id = *id;
   m_oauth[std::string(model::k_admin_oauth_name)] = SecretEntry{admin_oauth_id, string_field(sent, op, "admin_oauth")};
 }
 

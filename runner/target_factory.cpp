@@ -28,7 +28,10 @@ void add_target_options(po::options_description& options) {
     ("request-timeout", po::value<double>()->default_value(10.0), "seconds for one request")
     ("max-body", po::value<std::size_t>()->default_value(1 << 20), "largest response body, in bytes")
     ("ca-file", po::value<std::string>()->default_value(""), "CA bundle to verify HTTPS targets")
-    ("insecure", po::bool_switch(), "do NOT verify HTTPS certificates (testing only)");
+    ("insecure", po::bool_switch(), "do NOT verify HTTPS certificates (testing only)")
+    ("http-client", po::value<std::string>()->default_value("builtin"),
+     "who speaks HTTP/1.1 to an http:// target: builtin (fast; docs/performance.md) or httplib "
+     "(cpp-httplib, as for https://); a fallback should a target's answers trip the builtin one");
 }
 
 TargetOptions target_options_from(const po::variables_map& vm) {
@@ -41,6 +44,10 @@ TargetOptions target_options_from(const po::variables_map& vm) {
   o.http.max_body_bytes = vm["max-body"].as<std::size_t>();
   o.http.ca_file = vm["ca-file"].as<std::string>();
   o.http.insecure = vm["insecure"].as<bool>();
+  const std::string client = vm["http-client"].as<std::string>();
+  if (client != "builtin" && client != "httplib")
+    throw UsageError("--http-client must be builtin or httplib, not '" + client + "'");
+  o.http.engine = client == "builtin" ? HttpEngine::builtin : HttpEngine::httplib;
   o.policy = policy_from(vm);
   if (o.http.connect_timeout_s <= 0 || o.http.request_timeout_s <= 0)
     throw UsageError("timeouts must be positive numbers of seconds");

@@ -8,6 +8,7 @@
 #include "runner/response_classifier.h"
 #include "target/reference_server.h"
 
+#include "tests/utils/raw_server.h"
 #include "tests/utils/test_utils.h"
 
 #include <gtest/gtest.h>
@@ -38,6 +39,10 @@ namespace authconform::runner {
 namespace {
 
 using Json = nlohmann::json;
+using testing::http_response;
+using testing::RawReply;
+using testing::RawRequest;
+using testing::RawServer;
 using model::Outcome;
 
 Profile zendesk_profile() {
@@ -417,122 +422,15 @@ TEST_F(HttpTargetWire, ClosingTheSessionDeletesTheAccountAndOneConnectionServesI
 
 // --- a server that misbehaves ---------------------------------------------------------
 
-struct RawRequest {
-  std::string method;
-  std::string path;
-  std::string head;  // request line and headers, as received
-  std::string body;
-};
-
-struct RawReply {
-  std::string bytes;  // written as they are
-  enum class After { keep, close, reset, hold } after = After::keep;
-  bool stall = false;  // write nothing and hold the connection
-};
-
-std::string http_response(int status, const std::string& body, const std::string& extra_headers = "") {
-  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: application/json\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
-}
-
 // Answers account creation and deletion as wire.md says; everything else as `script` says.
-class RawServer {
- public:
-  explicit RawServer(std::function<RawReply(const RawRequest&)> script) : m_script(std::move(script)) {
-    m_listen = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    if (::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(m_listen, 16) != 0 ||
-        ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-      throw std::runtime_error("cannot listen");
-    m_port = ntohs(addr.sin_port);
-    m_acceptor = std::thread([this] { accept_loop(); });
-  }
-  ~RawServer() {
-    m_stop = true;
-    m_acceptor.join();
-    for (std::thread& t : m_workers) t.join();
-    ::close(m_listen);
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
-
- private:
-  bool wait_readable(int fd) {
-    while (!m_stop) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 20) > 0) return true;
-    }
-    return false;
-  }
-
-  void accept_loop() {
-    while (wait_readable(m_listen)) {
-      const int fd = ::accept(m_listen, nullptr, nullptr);
-      if (fd >= 0) m_workers.emplace_back([this, fd] { serve(fd); });
-    }
-  }
-
-  std::optional<RawRequest> read_request(int fd, std::string& buffer) {
-    while (buffer.find("\r\n\r\n") == std::string::npos) {
-      char chunk[4096];
-      if (!wait_readable(fd)) return std::nullopt;
-      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-      if (n <= 0) return std::nullopt;
-      buffer.append(chunk, static_cast<std::size_t>(n));
-    }
-    const std::size_t head_end = buffer.find("\r\n\r\n") + 4;
-    const std::string head = buffer.substr(0, head_end);
-    RawRequest r;
-    r.head = head;
-    r.method = head.substr(0, head.find(' '));
-    r.path = head.substr(r.method.size() + 1, head.find(' ', r.method.size() + 1) - r.method.size() - 1);
-    std::size_t length = 0;
-    if (const auto at = head.find("Content-Length: "); at != std::string::npos) length = std::stoul(head.substr(at + 16));
-    while (buffer.size() < head_end + length) {
-      char chunk[4096];
-      if (!wait_readable(fd)) return std::nullopt;
-      const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-      if (n <= 0) return std::nullopt;
-      buffer.append(chunk, static_cast<std::size_t>(n));
-    }
-    r.body = buffer.substr(head_end, length);
-    buffer.erase(0, head_end + length);
-    return r;
-  }
-
-  RawReply reply_to(const RawRequest& r) {
+std::function<RawReply(const RawRequest&)> with_fixtures(std::function<RawReply(const RawRequest&)> script) {
+  return [script = std::move(script)](const RawRequest& r) -> RawReply {
     if (r.method == "POST" && r.path == "/conformance/v1/accounts")
       return {http_response(201, R"({"account":{"id":"a1","base_url":"/accounts/a1","admin":{"id":1,"email":"admin@a.test","oauth_token":"adminsecret0123456789abcdef"},"users":[]}})")};
     if (r.method == "DELETE") return {"HTTP/1.1 204 No Content\r\n\r\n"};
-    return m_script(r);
-  }
-
-  void serve(int fd) {
-    std::string buffer;
-    while (auto r = read_request(fd, buffer)) {
-      const RawReply reply = reply_to(*r);
-      if (!reply.stall) (void)::send(fd, reply.bytes.data(), reply.bytes.size(), MSG_NOSIGNAL);
-      if (reply.stall || reply.after == RawReply::After::hold) {
-        while (!m_stop) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-      if (reply.after == RawReply::After::reset) {
-        const linger hard{1, 0};  // close with RST
-        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
-      }
-      if (reply.after != RawReply::After::keep) break;
-    }
-    ::close(fd);
-  }
-
-  std::function<RawReply(const RawRequest&)> m_script;
-  int m_listen = -1;
-  int m_port = 0;
-  std::atomic<bool> m_stop{false};
-  std::thread m_acceptor;
-  std::vector<std::thread> m_workers;  // touched by the acceptor thread only until it is joined
-};
+    return script(r);
+  };
+}
 
 struct Failure {
   TargetError::Kind kind;
@@ -541,7 +439,7 @@ struct Failure {
 
 // Runs one tickets probe against a server answering `reply`, expecting a TargetError.
 Failure failure_of(RawReply reply, std::size_t max_body = 1 << 20) {
-  RawServer server([reply](const RawRequest&) { return reply; });
+  RawServer server(with_fixtures([reply](const RawRequest&) { return reply; }));
   HttpOptions options;
   options.url = server.url();
   options.request_timeout_s = 0.5;
@@ -602,7 +500,7 @@ TEST(HttpTargetErrors, A500IsUnclassifiable) {
 }
 
 TEST(HttpTargetErrors, ANonJsonBodyWhereAFieldMustBeReadIsAProtocolError) {
-  RawServer server([](const RawRequest&) { return RawReply{http_response(201, "<html>hello</html>")}; });
+  RawServer server(with_fixtures([](const RawRequest&) { return RawReply{http_response(201, "<html>hello</html>")}; }));
   HttpOptions options;
   options.url = server.url();
   auto target = make_http_target(options, zendesk_profile());
@@ -619,7 +517,7 @@ TEST(HttpTargetErrors, ANonJsonBodyWhereAFieldMustBeReadIsAProtocolError) {
 }
 
 TEST(HttpTargetErrors, AMissingFieldIsAProtocolError) {
-  RawServer server([](const RawRequest&) { return RawReply{http_response(201, R"({"api_token":{"id":5}})")}; });
+  RawServer server(with_fixtures([](const RawRequest&) { return RawReply{http_response(201, R"({"api_token":{"id":5}})")}; }));
   HttpOptions options;
   options.url = server.url();
   auto session = make_http_target(options, zendesk_profile())->open_account({});
@@ -635,7 +533,7 @@ TEST(HttpTargetErrors, AMissingFieldIsAProtocolError) {
 TEST(HttpTargetErrors, ARefusedConnectionIsUnreachableAfterRetrying) {
   int port = 0;
   {
-    RawServer gone([](const RawRequest&) { return RawReply{}; });
+    RawServer gone(with_fixtures([](const RawRequest&) { return RawReply{}; }));
     port = std::stoi(gone.url().substr(gone.url().rfind(':') + 1));
   }
   HttpOptions options;
@@ -655,11 +553,11 @@ TEST(HttpTargetErrors, ARefusedConnectionIsUnreachableAfterRetrying) {
 TEST(HttpTargetWireFormat, AnEmptyRawHeaderIsSentAsAnEmptyHeader) {
   std::mutex mutex;
   std::string head;
-  RawServer server([&](const RawRequest& r) {
+  RawServer server(with_fixtures([&](const RawRequest& r) {
     std::lock_guard lock(mutex);
     head = r.head;
     return RawReply{http_response(401, R"({"error":"Couldn't authenticate you"})")};
-  });
+  }));
   HttpOptions options;
   options.url = server.url();
   auto session = make_http_target(options, zendesk_profile())->open_account({});

@@ -1,0 +1,63 @@
+// Inside HttpClient: the two ways a request reaches the wire, and the failure
+// messages they share, so a target that misbehaves reads the same whichever
+// carried the request.
+//
+// - http:// goes through our own HTTP/1.1 client (http_plain.cpp): one
+//   send() and usually one recv() per request, where cpp-httplib's client
+//   spends a poll() before every read and write and a std::regex per status
+//   line (docs/performance.md). It is a strict reader: what it cannot frame
+//   is a target error, never a guess.
+// - https:// (and http:// with HttpEngine::httplib) goes through cpp-httplib
+//   (http_client.cpp), which brings TLS.
+#pragma once
+
+#include "runner/http_client.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace authconform::runner {
+
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  // `what` ("GET http://host:port/path") starts every failure message.
+  virtual HttpResult send(const HttpRequest& request, const std::string& what) = 0;
+};
+
+std::unique_ptr<HttpTransport> make_plain_transport(const ParsedUrl& origin, const HttpOptions& options);
+std::unique_ptr<HttpTransport> make_httplib_transport(const ParsedUrl& origin, const HttpOptions& options);
+
+// Connect attempts (only a refused or unreachable connect is tried again:
+// nothing was sent) and the pauses between them.
+inline constexpr int k_connect_attempts = 3;
+inline constexpr std::chrono::milliseconds k_connect_backoff[] = {std::chrono::milliseconds(100),
+                                                                  std::chrono::milliseconds(250)};
+
+// What one request saw when it failed, for the messages below.
+struct ReadState {
+  bool got_head = false;
+  HttpResponse head;  // status and headers, once got_head
+  std::size_t body_bytes = 0;
+  std::optional<std::size_t> declared_length;  // Content-Length, when the head had one
+};
+
+// The messages, one per way of failing; each starts with `what`.
+namespace http_failure {
+std::string format_seconds(double seconds);  // "0.5 s"
+HttpFailure cannot_connect(const std::string& what);
+HttpFailure connect_timeout(const std::string& what, const HttpOptions& options);
+HttpFailure write_failed(const std::string& what);
+HttpFailure too_large(const std::string& what, const HttpOptions& options);
+// The whole answer took longer than the request and connect timeouts together.
+HttpFailure deadline(const std::string& what, const ReadState& state, const HttpOptions& options);
+// No byte for the request timeout.
+HttpFailure stalled(const std::string& what, const ReadState& state, const HttpOptions& options);
+// The connection ended (closed or reset) before the answer was complete.
+HttpFailure ended(const std::string& what, const ReadState& state);
+// The bytes are not an HTTP/1.x answer that can be framed.
+HttpFailure malformed(const std::string& what, const ReadState& state, const std::string& problem);
+}  // namespace http_failure
+
+}  // namespace authconform::runner
