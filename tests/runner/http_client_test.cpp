@@ -7,8 +7,10 @@
 #include "tests/utils/raw_server.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -108,6 +110,31 @@ TEST(HttpClientBuiltin, AHeadersValueIsTrimmedAndItsNameKeptAsSent) {
   const HttpResult result = send_once({"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Id:\t 42 \r\n\r\n"});
   ASSERT_TRUE(result.response);
   EXPECT_EQ(header(*result.response, "X-Id"), "42");
+}
+
+// The body comes out whole however it is framed and however TCP cuts it:
+// the head, a chunk size line or the CRLF after a chunk may end any read.
+RC_GTEST_PROP(HttpClientBuiltinProperty, ABodyArrivesWholeHoweverItIsFramedAndCut, ()) {
+  const std::string body = *rc::gen::container<std::string>(rc::gen::inRange<char>(32, 127));
+  const int framing = *rc::gen::inRange(0, 3);  // Content-Length, chunked, to the close
+  RawReply reply;
+  reply.piece = *rc::gen::inRange<std::size_t>(1, 48);
+  if (framing == 0) reply.bytes = http_response(200, body);
+  if (framing == 2) reply = {"HTTP/1.1 200 OK\r\n\r\n" + body, RawReply::After::close, false, reply.piece};
+  if (framing == 1) {
+    reply.bytes = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (std::size_t at = 0; at < body.size();) {
+      const auto n = std::min<std::size_t>(*rc::gen::inRange<std::size_t>(1, 20), body.size() - at);
+      char size[16];
+      std::snprintf(size, sizeof size, "%zx", n);
+      reply.bytes += std::string(size) + "\r\n" + body.substr(at, n) + "\r\n";
+      at += n;
+    }
+    reply.bytes += "0\r\n\r\n";
+  }
+  const HttpResult result = send_once(reply);
+  RC_ASSERT(result.response.has_value());
+  RC_ASSERT(result.response->body == body);
 }
 
 // --- the request on the wire ------------------------------------------------------

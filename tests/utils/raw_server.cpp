@@ -2,10 +2,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -78,11 +80,25 @@ std::optional<RawRequest> RawServer::read_request(int fd, std::string& buffer) {
   return r;
 }
 
+void RawServer::write_reply(int fd, const RawReply& reply) {
+  const std::string& bytes = reply.bytes;
+  if (reply.piece == 0) {
+    (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    return;
+  }
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  for (std::size_t at = 0; at < bytes.size(); at += reply.piece) {
+    (void)::send(fd, bytes.data() + at, std::min(reply.piece, bytes.size() - at), MSG_NOSIGNAL);
+    std::this_thread::sleep_for(std::chrono::microseconds(200));  // the reader sees each piece alone
+  }
+}
+
 void RawServer::serve(int fd) {
   std::string buffer;
   while (auto r = read_request(fd, buffer)) {
     const RawReply reply = m_script(*r);
-    if (!reply.stall) (void)::send(fd, reply.bytes.data(), reply.bytes.size(), MSG_NOSIGNAL);
+    if (!reply.stall) write_reply(fd, reply);
     if (reply.stall || reply.after == RawReply::After::hold) {
       while (!m_stop) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

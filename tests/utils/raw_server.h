@@ -23,6 +23,7 @@ struct RawReply {
   std::string bytes;  // written as they are
   enum class After { keep, close, reset, hold } after = After::keep;
   bool stall = false;  // write nothing and hold the connection
+  std::size_t piece = 0;  // > 0: written in pieces of this many bytes, each its own TCP segment
 };
 
 // "HTTP/1.1 STATUS X" with a JSON Content-Type, a Content-Length and `extra_headers` (CRLF-ended lines).
@@ -44,6 +45,7 @@ class RawServer {
   void accept_loop();
   std::optional<RawRequest> read_request(int fd, std::string& buffer);
   void serve(int fd);
+  void write_reply(int fd, const RawReply& reply);
 
   Script m_script;
   int m_listen = -1;
