@@ -89,6 +89,7 @@ class HttpClient {
 
   HttpResult send(const HttpRequest& request);
   const ParsedUrl& origin() const { return m_origin; }
+  const std::string& origin_text() const { return m_origin_text; }  // origin().origin(), computed once
 
  private:
   ParsedUrl m_origin;

@@ -45,7 +45,7 @@ class ClientPool {
       const std::lock_guard lock(m_mutex);
       const std::string wanted = origin.origin();
       for (auto it = m_idle.begin(); it != m_idle.end(); ++it) {
-        if ((*it)->origin().origin() != wanted) continue;
+        if ((*it)->origin_text() != wanted) continue;
         std::unique_ptr<HttpClient> client = std::move(*it);
         m_idle.erase(it);
         return client;
@@ -352,7 +352,7 @@ Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
   request.path = prefix + render_path(op.path, vars.real);
   Exchange ex;  // what reports and messages show: rendered with the shown (redacted) values
   ex.method = op.method;
-  ex.url = client.origin().origin() + prefix + render_path(op.path, vars.shown);
+  ex.url = client.origin_text() + prefix + render_path(op.path, vars.shown);
   for (const auto& [name, value] : op.headers) {
     request.headers.emplace_back(name, render_text(value, vars.real));
     ex.request_headers.emplace_back(name, render_text(value, vars.shown));
