@@ -1,7 +1,10 @@
 // Micro-benchmarks of the hot paths: a model decision (and how it grows with
-// the account's tokens), copying and hashing a state, loading a scenario, and
-// classifying an answer. Numbers go to docs/performance.md.
+// the account's tokens), copying and hashing a state, loading a scenario,
+// classifying an answer, and the fuzzing search against the model. Numbers go
+// to docs/performance.md.
 #include "model/policy_model.h"
+#include "runner/fuzz_engine.h"
+#include "runner/model_target.h"
 #include "runner/profile.h"
 #include "runner/response_classifier.h"
 #include "runner/scenario_loader.h"
@@ -112,6 +115,22 @@ void BM_ClassifyAnswer(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ClassifyAnswer);
+
+// The fuzzing search against the model (issue 7): generating each step,
+// deciding it and comparing it. Items are fuzzed steps; a new seed each time.
+void BM_FuzzSearchModel(benchmark::State& state) {
+  runner::ModelTarget target({});
+  runner::FuzzOptions options;
+  options.runs = 100;
+  options.time_s = 0;
+  long steps = 0;
+  for (auto _ : state) {
+    ++options.seed;
+    steps += runner::run_fuzz(target, options).steps;
+  }
+  state.SetItemsProcessed(steps);
+}
+BENCHMARK(BM_FuzzSearchModel);
 
 }  // namespace
 

@@ -226,6 +226,21 @@ void CoverageMap::merge(const CoverageMap& other) {
   m_requests += other.m_requests;
 }
 
+static_assert(k_credential_kind_count * k_cell_role_count <= 64, "a policy cell's bits fit one word");
+
+CoverageBias::CoverageBias(const CoverageMap& coverage) {
+  for (std::size_t p = 0; p < k_policy_cell_count; ++p) {
+    const PolicyCell cell = policy_cell_at(p);
+    m_visits[p] = coverage.policy_cell_visits(cell);
+    for (std::size_t k = 0; k < k_credential_kind_count; ++k)
+      for (std::size_t r = 0; r < k_cell_role_count; ++r) {
+        const CredentialClass c{static_cast<CredentialKind>(k), static_cast<CellRole>(r)};
+        if (cell_reachable(cell, c) && coverage.count(cell, c) == 0)
+          m_unvisited[p] |= std::uint64_t{1} << (k * k_cell_role_count + r);
+      }
+  }
+}
+
 nlohmann::json coverage_to_json(const CoverageMap& coverage) {
   nlohmann::json cells = nlohmann::json::array();
   nlohmann::json unvisited = nlohmann::json::array();

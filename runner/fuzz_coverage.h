@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace authconform::runner {
@@ -92,6 +93,35 @@ class CoverageMap {
  private:
   std::array<long, k_cell_count> m_counts{};
   long m_requests = 0;
+};
+
+// What generation asks of a coverage map, answered from a snapshot taken once
+// (the map a batch leans on is fixed while the batch generates), each answer
+// a lookup: the same answers as the map's own functions.
+class CoverageBias {
+ public:
+  explicit CoverageBias(const CoverageMap& coverage);
+
+  long policy_cell_visits(PolicyCell cell) const { return m_visits[index(cell)]; }
+  bool kind_has_unvisited_role(PolicyCell cell, CredentialKind kind) const {
+    return ((m_unvisited[index(cell)] >> (static_cast<unsigned>(kind) * k_cell_role_count)) & 0xFu) != 0;
+  }
+  // Reachable (cell_reachable) and never visited.
+  bool unvisited(PolicyCell cell, CredentialClass credential) const {
+    const unsigned bit = static_cast<unsigned>(credential.kind) * k_cell_role_count + static_cast<unsigned>(credential.role);
+    return ((m_unvisited[index(cell)] >> bit) & 1u) != 0;
+  }
+
+ private:
+  // policy_cell_index, inline: generation asks several times per command.
+  static std::size_t index(PolicyCell c) {
+    return (c.agreement ? 8u : 0u) + (c.token_access ? 4u : 0u) + (c.end_user_password_access ? 2u : 0u) +
+           (c.two_factor_required ? 1u : 0u);
+  }
+
+  std::array<long, k_policy_cell_count> m_visits{};
+  // Per policy cell, bit kind * k_cell_role_count + role: reachable and unvisited.
+  std::array<std::uint64_t, k_policy_cell_count> m_unvisited{};
 };
 
 // {"cells_reachable": N, "cells_visited": M, "requests": R,

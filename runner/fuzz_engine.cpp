@@ -66,6 +66,44 @@ std::uint64_t rule_mask(const std::vector<long>& rules) {
   return mask;
 }
 
+// One step of a sequence run: counted in `coverage` as the state was before
+// it, decided by the model on `state`, sent to the target and compared.
+std::optional<FuzzMismatch> run_step(AccountSession& session, FuzzState& state, const model::Request& request,
+                                     int index, CoverageMap* coverage, std::vector<long>* rules) {
+  if (coverage) coverage->record(state.account, request);
+  const model::Decision d = apply_request(state, request);
+  if (rules) count_rules(d, *rules);
+  const Observation observed = session.execute(request);
+  if (d.accepts(observed.outcome)) return std::nullopt;
+  return mismatch_of(index, request, d, observed.outcome);
+}
+
+// The search's run of the sequence fuzz_sequence_gen(policy, bias)(random,
+// size) generates, without building it: each command is generated in the
+// state the commands before it left, and applying it there gives the model's
+// decisions (the state a generated sequence is run against is that same
+// state). So it runs the same steps as run_sequence on the sequence's value,
+// with the same coverage and rules, and generates nothing past a mismatch.
+SequenceRun search_sequence(Target& target, const FuzzState& initial, const rc::Random& random, int size,
+                            const CoverageBias& bias, CoverageMap& coverage, std::vector<long>& rules) {
+  SequenceRun run;
+  FuzzState state = initial;
+  SequenceDraws draws(random, size);
+  const auto session = target.open_account(fuzz_cast());
+  int index = 0;
+  for (std::size_t i = 0; i < draws.count(); ++i) {
+    const FuzzCommandPtr command = draws.next(state, &bias);
+    // RapidCheck's generator fails there too (CommandSequence::nextEntry).
+    if (!command) throw rc::GenerationFailure("Failed to generate command after 100 tries.");
+    for (const model::Request& request : as_fuzz_command(*command).requests()) {
+      ++run.steps;
+      run.mismatch = run_step(*session, state, request, ++index, &coverage, &rules);
+      if (run.mismatch) return run;
+    }
+  }
+  return run;
+}
+
 struct Failure {
   long batch = 0;
   long index = 0;  // in the batch
@@ -109,6 +147,7 @@ class Fuzzer {
   FuzzProgress* m_progress;
   const Clock::time_point m_start = Clock::now();
   const long m_total_batches;
+  const FuzzState m_initial_state;  // what every sequence starts from
 
   std::atomic<long> m_sequences{0}, m_steps{0}, m_requests{0};
   std::atomic<std::uint64_t> m_rule_bits{0};
@@ -131,7 +170,8 @@ Fuzzer::Fuzzer(Target& target, const FuzzOptions& options, FuzzProgress* progres
       m_options(options),
       m_progress(progress),
       m_total_batches(options.runs > 0 ? (options.runs + k_fuzz_batch_size - 1) / k_fuzz_batch_size
-                                       : LONG_MAX) {
+                                       : LONG_MAX),
+      m_initial_state(initial_fuzz_state(options.policy)) {
   if (options.runs <= 0 && options.time_s <= 0)
     throw std::invalid_argument("fuzzing needs a number of runs or a time budget");
   if (options.jobs < 1 || options.max_steps < 1)
@@ -153,20 +193,23 @@ long Fuzzer::batch_length(long batch) const {
 bool Fuzzer::run_batch(long batch, JobTally& tally) {
   // The bias is the job's coverage before the batch: fixed while the batch
   // (and the shrinking of its failures) generates.
-  const auto gen = fuzz_sequence_gen(m_options.policy, std::make_shared<const CoverageMap>(tally.coverage));
+  const GenerationBias bias = std::make_shared<const CoverageBias>(tally.coverage);
   const int size = fuzz_sequence_size(m_options.max_steps);
   rc::Random random(fuzz_batch_seed(m_options.seed, batch));
   for (long i = 0; i < batch_length(batch); ++i) {
     if (must_stop(batch)) return false;
-    rc::Shrinkable<FuzzSequence> shrinkable = gen(random.split(), size);
-    const FuzzSequence sequence = shrinkable.value();
-    const SequenceRun run = run_sequence(m_target, m_options.policy, sequence, &tally.coverage, &tally.rules);
+    const rc::Random sequence_random = random.split();
+    const SequenceRun run =
+        search_sequence(m_target, m_initial_state, sequence_random, size, *bias, tally.coverage, tally.rules);
     m_sequences.fetch_add(1);
     m_steps.fetch_add(run.steps);
     m_requests.fetch_add(run.steps);
     m_rule_bits.fetch_or(rule_mask(tally.rules));
     report();
     if (run.mismatch) {
+      // Shrinking needs RapidCheck's Shrinkable of the same sequence: the
+      // generator makes it from the same Random.
+      rc::Shrinkable<FuzzSequence> shrinkable = fuzz_sequence_gen(m_options.policy, bias)(sequence_random, size);
       record_failure({batch, i, std::move(shrinkable), *run.mismatch});
       return false;
     }
@@ -417,16 +460,9 @@ SequenceRun run_sequence(Target& target, const model::PolicyConfig& policy, cons
   int index = 0;
   for (const auto& command : sequence) {
     for (const model::Request& request : as_fuzz_command(*command).requests()) {
-      ++index;
-      if (coverage) coverage->record(state.account, request);
-      const model::Decision d = apply_request(state, request);
-      if (rules) count_rules(d, *rules);
-      const Observation observed = session->execute(request);
       ++run.steps;
-      if (!d.accepts(observed.outcome)) {
-        run.mismatch = mismatch_of(index, request, d, observed.outcome);
-        return run;
-      }
+      run.mismatch = run_step(*session, state, request, ++index, coverage, rules);
+      if (run.mismatch) return run;
     }
   }
   return run;

@@ -9,6 +9,12 @@
 // from (seed, g), and leans toward the coverage cells its job had not visited
 // before it. So `--seed S --runs N --jobs J` generates the same sequences
 // every time, and the failure reported is the one of the lowest batch.
+//
+// The search runs each sequence while it generates it (SequenceDraws in
+// fuzz_generator.h: the same commands as RapidCheck's generator, without its
+// Shrinkable machinery), so nothing past a mismatch is generated; a failing
+// sequence is then generated again by RapidCheck, from the same Random, to be
+// shrunk.
 #pragma once
 
 #include "model/policy_model.h"

@@ -3,6 +3,8 @@
 #include "model/header.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <numeric>
 #include <span>
 
@@ -44,7 +46,7 @@ class Chooser {
   // An index drawn by weight; at least one weight must be positive. The
   // braced lists most callers pass stay on the stack (no allocation per draw).
   std::size_t weighted(std::initializer_list<unsigned> weights) { return weighted_in({weights.begin(), weights.size()}); }
-  std::size_t weighted(const std::vector<unsigned>& weights) { return weighted_in(weights); }
+  std::size_t weighted(std::span<const unsigned> weights) { return weighted_in(weights); }
 
  private:
   std::size_t weighted_in(std::span<const unsigned> weights) {
@@ -95,19 +97,44 @@ std::vector<std::string> password_pool(const std::string& name) {
   return {name + "-pw-1", name + "-pw-2", name + "-pw-3"};
 }
 
-// The next name of `prefix`1..`count` that `used` says is free, or "".
-template <class Used>
-std::string free_name(std::string_view prefix, int count, Used&& used) {
-  for (int i = 1; i <= count; ++i) {
-    std::string name = std::string(prefix) + std::to_string(i);
-    if (!used(name)) return name;
+// N when `name` is PREFIX followed by N written as std::to_string writes it
+// (no sign, no leading zero; below 10^9, more than any count asked for), else 0.
+std::size_t numbered(std::string_view name, std::string_view prefix) {
+  if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix) return 0;
+  const std::string_view digits = name.substr(prefix.size());
+  if (digits.size() > 9 || digits.front() == '0') return 0;
+  std::size_t n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<std::size_t>(c - '0');
   }
+  return n;
+}
+
+// Which of `prefix`1..`count` the names in `used` take (index N), in one pass.
+std::vector<bool> numbers_taken(std::string_view prefix, std::size_t count, const std::vector<std::string>& used) {
+  std::vector<bool> taken(count + 1, false);
+  for (const std::string& name : used)
+    if (const std::size_t n = numbered(name, prefix); n > 0 && n <= count) taken[n] = true;
+  return taken;
+}
+
+// The first name of `prefix`1..`count` not in `used`, or "". (The OAuth name
+// FuzzState also counts as used, the built-in admin's, is never of that form.)
+std::string free_name(std::string_view prefix, int count, const std::vector<std::string>& used) {
+  static_assert(k_fuzz_token_names < 64 && k_fuzz_oauth_names < 64);
+  std::uint64_t taken = 0;  // bit N: name N is used
+  for (const std::string& name : used)
+    if (const std::size_t n = numbered(name, prefix); n > 0 && n <= static_cast<std::size_t>(count))
+      taken |= std::uint64_t{1} << n;
+  for (int i = 1; i <= count; ++i)
+    if (!(taken & (std::uint64_t{1} << i))) return std::string(prefix) + std::to_string(i);
   return "";
 }
 
 class StepMaker {
  public:
-  StepMaker(const FuzzState& s, const CoverageMap* bias, Chooser& c)
+  StepMaker(const FuzzState& s, const CoverageBias* bias, Chooser& c)
       : m_s(s), m_a(s.account), m_cell(policy_cell_of(s.account)), m_bias(bias), m_c(c) {}
 
   FuzzCommandPtr make() {
@@ -123,7 +150,7 @@ class StepMaker {
   static FuzzCommandPtr single(Request r) { return std::make_shared<const FuzzCommand>(std::move(r)); }
 
   bool unvisited(CredentialKind kind, CellRole role) const {
-    return m_bias && cell_reachable(m_cell, {kind, role}) && m_bias->count(m_cell, {kind, role}) == 0;
+    return m_bias && m_bias->unvisited(m_cell, {kind, role});
   }
   // Boosted when `next` is another policy cell with fewer requests so far than
   // the one the state is in (none at all, at first).
@@ -149,7 +176,7 @@ class StepMaker {
   Request request_step();
   Request self_revoke();
   Credential any_credential();
-  std::vector<unsigned> kind_weights() const;
+  std::array<unsigned, k_credential_kind_count> kind_weights() const;
   Credential credential_of(CredentialKind kind);
   Credential password_right();
   Credential password_wrong();
@@ -165,6 +192,7 @@ class StepMaker {
 
   std::vector<const User*> users_where(bool (*keep)(const User&)) const {
     std::vector<const User*> out;
+    out.reserve(m_a.users.size());
     for (const User& u : m_a.users)
       if (keep(u)) out.push_back(&u);
     return out;
@@ -175,26 +203,20 @@ class StepMaker {
   const FuzzState& m_s;
   const model::AccountState& m_a;
   PolicyCell m_cell;
-  const CoverageMap* m_bias;
+  const CoverageBias* m_bias;
   Chooser& m_c;
 };
 
 // --- admin steps -------------------------------------------------------------------
 
 Operation StepMaker::admin_operation() {
-  const bool token_free = !free_name("t", k_fuzz_token_names, [&](const std::string& n) {
-                             return m_s.token_name_used(n);
-                           }).empty();
-  const bool oauth_free = !free_name("o", k_fuzz_oauth_names, [&](const std::string& n) {
-                             return m_s.oauth_name_used(n);
-                           }).empty();
+  std::string token_name = free_name("t", k_fuzz_token_names, m_s.token_names_used);
+  const bool oauth_free = !free_name("o", k_fuzz_oauth_names, m_s.oauth_names_used).empty();
   // Before the agreement most of the state space is out of reach: accept soon.
   const unsigned settings = m_a.agreement_accepted ? 30 : 90;
-  switch (m_c.weighted({settings, token_free ? 18u : 0u, 15, oauth_free ? 12u : 0u, 6, 3, 3})) {
+  switch (m_c.weighted({settings, token_name.empty() ? 0u : 18u, 15, oauth_free ? 12u : 0u, 6, 3, 3})) {
     case 0: return settings_change();
-    case 1:
-      return model::GenerateTokenOp{free_name(
-          "t", k_fuzz_token_names, [&](const std::string& n) { return m_s.token_name_used(n); })};
+    case 1: return model::GenerateTokenOp{std::move(token_name)};
     case 2: return token_change();
     case 3: return oauth_issue();
     case 4: return oauth_revoke();
@@ -214,7 +236,7 @@ Operation StepMaker::settings_change() {
   const auto cell = [&](bool agreement, bool token, bool password) {
     return agreement ? PolicyCell{true, token, password, m_cell.two_factor_required} : m_cell;
   };
-  const std::vector<std::pair<U, PolicyCell>> choices{
+  const std::array<std::pair<U, PolicyCell>, 11> choices{{
       {set(true, {}, {}), cell(true, tok, pwd)},
       {set(true, true, {}), cell(true, true, pwd)},
       {set(true, {}, true), cell(true, tok, true)},
@@ -227,11 +249,12 @@ Operation StepMaker::settings_change() {
       {U{{}, {}, {}, true}, m_cell},
       // `false` beside a toggle must not open the toggles before the agreement.
       {set(false, !tok, {}), cell(agreed, !tok, pwd)},
-  };
-  const std::vector<unsigned> base = agreed ? std::vector<unsigned>{4, 3, 3, 30, 25, 8, 6, 8, 3, 3, 2}
-                                            : std::vector<unsigned>{40, 15, 10, 10, 5, 3, 2, 3, 5, 2, 4};
-  std::vector<unsigned> weights;
-  for (std::size_t i = 0; i < choices.size(); ++i) weights.push_back(toward(choices[i].second, base[i]));
+  }};
+  constexpr std::array<unsigned, 11> k_agreed{4, 3, 3, 30, 25, 8, 6, 8, 3, 3, 2};
+  constexpr std::array<unsigned, 11> k_not_agreed{40, 15, 10, 10, 5, 3, 2, 3, 5, 2, 4};
+  const std::array<unsigned, 11>& base = agreed ? k_agreed : k_not_agreed;
+  std::array<unsigned, 11> weights{};
+  for (std::size_t i = 0; i < choices.size(); ++i) weights[i] = toward(choices[i].second, base[i]);
   U chosen = choices[m_c.weighted(weights)].first;
   // wire.md lets values be the strings "true"/"false": a target must read
   // "false" as false (the HTTP target sends strings where the profile allows).
@@ -259,8 +282,7 @@ Operation StepMaker::token_change() {
 }
 
 Operation StepMaker::oauth_issue() {
-  const std::string name = free_name("o", k_fuzz_oauth_names,
-                                     [&](const std::string& n) { return m_s.oauth_name_used(n); });
+  const std::string name = free_name("o", k_fuzz_oauth_names, m_s.oauth_names_used);
   const User& owner = m_c.pick(m_a.users);
   switch (m_c.weighted({50, 25, 25})) {
     case 0: return model::IssueOAuthOp{name, owner.name, true, true};
@@ -287,7 +309,9 @@ Credential StepMaker::admin_credential() {
   const Credential builtin = model::OAuthCredential{std::string(model::k_admin_oauth_name)};
   const model::OAuthToken* admin_oauth = m_a.find_oauth(model::k_admin_oauth_name);
   if (admin_oauth && !admin_oauth->revoked && m_c.percent(85)) return builtin;
-  std::vector<Credential> candidates{builtin};
+  std::vector<Credential> candidates;
+  candidates.reserve(1 + m_a.oauth.size() + 2 * (m_a.tokens.size() + 1));
+  candidates.push_back(builtin);
   for (const model::OAuthToken& o : m_a.oauth)
     if (o.name != model::k_admin_oauth_name) candidates.push_back(model::OAuthCredential{o.name});
   for (const User* u : users_where([](const User& x) { return x.role == model::Role::admin; })) {
@@ -297,9 +321,11 @@ Credential StepMaker::admin_credential() {
       candidates.push_back(model::PasswordCredential{email_ref(*u), u->password});
   }
   std::vector<Credential> working;
+  working.reserve(candidates.size());
   const model::PolicyModel model(m_s.policy);
+  std::vector<model::RuleId> rules;
   for (const Credential& c : candidates) {
-    std::vector<model::RuleId> rules;
+    rules.clear();
     const model::Identity id = model.identify(m_a, c, rules);
     const User* u = id.kind == model::Identity::Kind::user ? m_a.find_user_by_name(id.user) : nullptr;
     if (u && u->role == model::Role::admin && (!id.via_oauth || id.via_oauth->write)) working.push_back(c);
@@ -308,8 +334,9 @@ Credential StepMaker::admin_credential() {
 }
 
 bool StepMaker::fill_possible() const {
+  // Fewer tokens than the limit, deleted ones included, need no count.
   return m_a.agreement_accepted && m_a.token_access && !m_a.tokens_retired &&
-         m_a.live_token_count() < model::k_token_limit;
+         (m_a.tokens.size() < model::k_token_limit || m_a.live_token_count() < model::k_token_limit);
 }
 
 // Generates tokens until the account holds the most it may (TOK-8), so that
@@ -317,19 +344,23 @@ bool StepMaker::fill_possible() const {
 FuzzCommandPtr StepMaker::fill_tokens() {
   const Credential by = admin_credential();
   std::vector<Request> requests;
-  int next = 1;
-  for (std::size_t n = m_a.live_token_count(); n < model::k_token_limit; ++n) {
-    while (m_s.token_name_used("f" + std::to_string(next))) ++next;
-    requests.push_back({model::GenerateTokenOp{"f" + std::to_string(next++)}, by});
-  }
+  const std::size_t live = m_a.live_token_count();
+  const std::size_t wanted = live < model::k_token_limit ? model::k_token_limit - live : 0;
+  // The wanted free numbers are among the first wanted + used ones.
+  const std::vector<bool> taken = numbers_taken("f", wanted + m_s.token_names_used.size(), m_s.token_names_used);
+  requests.reserve(wanted);
+  for (std::size_t next = 1; requests.size() < wanted; ++next)
+    if (!taken[next]) requests.push_back({model::GenerateTokenOp{"f" + std::to_string(next)}, by});
   return std::make_shared<const FuzzCommand>(std::move(requests));
 }
 
 // --- requests ------------------------------------------------------------------------
 
 Request StepMaker::request_step() {
-  const std::vector<std::string> others = oauth_names(false, true);
-  switch (m_c.weighted({36, 22, 8, 4, 18, others.empty() ? 0u : 6u})) {
+  const bool others = std::any_of(m_a.oauth.begin(), m_a.oauth.end(), [](const model::OAuthToken& o) {
+    return !o.revoked && o.name != model::k_admin_oauth_name;  // oauth_names(false, true) is not empty
+  });
+  switch (m_c.weighted({36, 22, 8, 4, 18, others ? 6u : 0u})) {
     case 0: return {model::ProbeOp{model::Probe::me}, any_credential()};
     case 1: return {model::ProbeOp{model::Probe::tickets}, any_credential()};
     case 2: return {model::ReadSettingsOp{}, any_credential()};
@@ -356,15 +387,16 @@ Request StepMaker::self_revoke() {
           model::OAuthCredential{with->name}};
 }
 
-std::vector<unsigned> StepMaker::kind_weights() const {
+std::array<unsigned, k_credential_kind_count> StepMaker::kind_weights() const {
   bool live = false, inactive = false, deleted = false, oauth_live = false, oauth_revoked = false;
   for (const model::ApiToken& t : m_a.tokens) {
     (t.deleted ? deleted : t.active ? live : inactive) = true;
   }
   for (const model::OAuthToken& o : m_a.oauth) (o.revoked ? oauth_revoked : oauth_live) = true;
   // In the order of CredentialKind.
-  std::vector<unsigned> weights{5,  6, 14, 8, live ? 12u : 0u, inactive ? 4u : 0u, deleted ? 4u : 0u, 4,
-                                oauth_live ? 14u : 0u, oauth_revoked ? 4u : 0u, 3};
+  std::array<unsigned, k_credential_kind_count> weights{
+      5, 6, 14, 8, live ? 12u : 0u, inactive ? 4u : 0u, deleted ? 4u : 0u, 4, oauth_live ? 14u : 0u,
+      oauth_revoked ? 4u : 0u, 3};
   if (!m_bias) return weights;
   for (std::size_t k = 0; k < weights.size(); ++k)
     if (m_bias->kind_has_unvisited_role(m_cell, static_cast<CredentialKind>(k))) weights[k] *= k_boost;
@@ -391,6 +423,7 @@ Credential StepMaker::credential_of(CredentialKind kind) {
 
 const User& StepMaker::pick_user(const std::vector<const User*>& users, CredentialKind kind) {
   std::vector<unsigned> weights;
+  weights.reserve(users.size());
   for (const User* u : users) weights.push_back(unvisited(kind, role_of(*u)) ? k_boost : 1);
   return *users[m_c.weighted(weights)];
 }
@@ -430,6 +463,7 @@ Credential StepMaker::token_credential(CredentialKind kind) {
   const std::string token =
       kind == CredentialKind::token_made_up ? std::string(k_made_up_token) : m_c.pick(token_names(kind));
   std::vector<const User*> all;
+  all.reserve(m_a.users.size());
   for (const User& u : m_a.users) all.push_back(&u);
   const std::string login =
       m_c.percent(10) ? std::string(k_unknown_email) : login_of(pick_user(all, kind));
@@ -442,6 +476,7 @@ Credential StepMaker::oauth_credential(CredentialKind kind) {
   if (kind == CredentialKind::oauth_made_up) return model::OAuthCredential{std::string(k_made_up_oauth)};
   const std::vector<std::string> names = oauth_names(kind == CredentialKind::oauth_revoked, false);
   std::vector<unsigned> weights;
+  weights.reserve(names.size());
   for (const std::string& n : names)
     weights.push_back(unvisited(kind, role_of(*m_a.find_user_by_name(m_a.find_oauth(n)->owner))) ? k_boost : 1);
   const std::string& name = names[m_c.weighted(weights)];
@@ -484,6 +519,7 @@ Operation StepMaker::add_user() {
 
 std::vector<std::string> StepMaker::token_names(CredentialKind kind) const {
   std::vector<std::string> out;
+  out.reserve(m_a.tokens.size());
   for (const model::ApiToken& t : m_a.tokens) {
     const CredentialKind k = t.deleted  ? CredentialKind::token_deleted
                              : t.active ? CredentialKind::token_live
@@ -495,6 +531,7 @@ std::vector<std::string> StepMaker::token_names(CredentialKind kind) const {
 
 std::vector<std::string> StepMaker::oauth_names(bool revoked, bool skip_admin) const {
   std::vector<std::string> out;
+  out.reserve(m_a.oauth.size());
   for (const model::OAuthToken& o : m_a.oauth)
     if (o.revoked == revoked && !(skip_admin && o.name == model::k_admin_oauth_name)) out.push_back(o.name);
   return out;
@@ -603,10 +640,14 @@ const std::vector<std::string>& malformed_headers() {
   return k_headers;
 }
 
+FuzzCommandPtr make_fuzz_command(const rc::Random& random, const FuzzState& state, const CoverageBias* bias) {
+  Chooser chooser(random);
+  return StepMaker(state, bias, chooser).make();
+}
+
 rc::Gen<FuzzCommandPtr> fuzz_command_gen(const FuzzState& state, GenerationBias bias) {
   return rc::Gen<FuzzCommandPtr>([state = &state, bias](const rc::Random& random, int) {
-    Chooser chooser(random);
-    return shrinkable_command(StepMaker(*state, bias.get(), chooser).make());
+    return shrinkable_command(make_fuzz_command(random, *state, bias.get()));
   });
 }
 
@@ -617,5 +658,27 @@ rc::Gen<FuzzSequence> fuzz_sequence_gen(model::PolicyConfig policy, GenerationBi
 }
 
 int fuzz_sequence_size(int max_steps) { return std::max(max_steps, 1) - 1; }
+
+// The draws mirror CommandsGen's CommandSequence in rapidcheck/state/gen/Commands.hpp
+// step by step; fuzz_fast_path_test checks that they give the same commands.
+SequenceDraws::SequenceDraws(const rc::Random& random, int size) : m_random(random) {
+  m_count = static_cast<std::size_t>(m_random.split().next() % static_cast<std::uint64_t>(size + 1)) + 1;
+}
+
+FuzzCommandPtr SequenceDraws::next(const FuzzState& state, const CoverageBias* bias) {
+  rc::Random tries = m_random.split();
+  for (int i = 0; i < 100; ++i) {
+    const rc::Random random = tries.split();
+    // As CommandSequence::entryForState: a generation failure or a discard is a failed try.
+    try {
+      FuzzCommandPtr command = make_fuzz_command(random, state, bias);
+      if (as_fuzz_command(*command).preconditions_hold(state)) return command;
+    } catch (const rc::GenerationFailure&) {
+    } catch (const rc::detail::CaseResult& result) {
+      if (result.type != rc::detail::CaseResult::Type::Discard) throw;
+    }
+  }
+  return nullptr;
+}
 
 }  // namespace authconform::runner

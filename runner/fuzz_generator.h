@@ -25,10 +25,11 @@ namespace authconform::runner {
 
 using FuzzCommandPtr = std::shared_ptr<const FuzzCommandBase>;
 
-// Where generation leans: toward the cells `coverage` has not visited. The
-// snapshot is fixed for a batch, so a batch's sequences and their shrinks
-// are a function of the batch seed alone. Null: no leaning.
-using GenerationBias = std::shared_ptr<const CoverageMap>;
+// Where generation leans: toward the cells a coverage map has not visited,
+// as a snapshot of that map (CoverageBias). The snapshot is fixed for a
+// batch, so a batch's sequences and their shrinks are a function of the batch
+// seed alone. Null: no leaning.
+using GenerationBias = std::shared_ptr<const CoverageBias>;
 
 // One command for `state`. The generator reads `state` only while it is
 // called (as rc::state::gen::commands does), so it keeps a pointer to it.
@@ -39,6 +40,35 @@ rc::Gen<FuzzCommandPtr> fuzz_command_gen(const FuzzState& state, GenerationBias 
 rc::Gen<FuzzSequence> fuzz_sequence_gen(model::PolicyConfig policy, GenerationBias bias);
 // The generation size that gives sequences of 1 to max_steps commands.
 int fuzz_sequence_size(int max_steps);
+
+// --- the search's fast path ----------------------------------------------------
+//
+// The search needs only the value of a generated sequence, and only up to its
+// first mismatch; RapidCheck's Shrinkable machinery is needed only to shrink.
+// These give the same commands as the generators above from the same Random,
+// without that machinery.
+
+// The command fuzz_command_gen(state, bias) generates from `random` (the value
+// of its Shrinkable; the generation size plays no part).
+FuzzCommandPtr make_fuzz_command(const rc::Random& random, const FuzzState& state, const CoverageBias* bias);
+
+// The commands of fuzz_sequence_gen(policy, bias)(random, size).value(), one
+// at a time: the same splits of `random` as rc::state::gen::commands makes
+// (its CommandSequence: the count from a split, then per command up to 100
+// tries, each from a split, keeping the first whose preconditions hold).
+// The caller applies each command to its state before asking for the next.
+class SequenceDraws {
+ public:
+  SequenceDraws(const rc::Random& random, int size);
+  std::size_t count() const { return m_count; }  // commands in the sequence, 1..size+1
+  // The next command, valid in `state` (what the commands before it left).
+  // Null when 100 tries fail, where RapidCheck throws a GenerationFailure.
+  FuzzCommandPtr next(const FuzzState& state, const CoverageBias* bias);
+
+ private:
+  rc::Random m_random;
+  std::size_t m_count = 0;
+};
 
 // Token and OAuth names the generator uses; the *_made_up names are never
 // generated, so they stand for made-up secrets.

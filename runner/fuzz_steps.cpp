@@ -1,10 +1,10 @@
 #include "runner/fuzz_steps.h"
 
-#include "model/header.h"
 #include "model/overloaded.h"
 
 #include <algorithm>
 #include <ostream>
+#include <unordered_set>
 
 namespace authconform::runner {
 namespace {
@@ -13,15 +13,52 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// The '}' that closes a placeholder opened before `from` (find_closing in model/header.cpp).
+std::size_t closing_brace(std::string_view text, std::size_t from) {
+  int depth = 1;
+  for (std::size_t i = from; i < text.size(); ++i) {
+    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
+      ++depth;
+      ++i;
+    } else if (text[i] == '}' && --depth == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Walks the placeholders of `text` as model::expand_header_template does, but
+// builds nothing (preconditions run for every generated command): false where
+// expanding fails; `missing` gets the first ${email:USER} whose user is not in
+// `state`.
+bool scan_template(const model::AccountState& state, std::string_view text, std::string_view& missing) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t open = text.find("${", i);
+    if (open == std::string_view::npos) return true;
+    const std::size_t close = closing_brace(text, open + 2);
+    if (close == std::string_view::npos) return false;
+    const std::string_view inner = text.substr(open + 2, close - open - 2);
+    const std::size_t colon = inner.find(':');
+    const std::string_view kind = inner.substr(0, colon);
+    const std::string_view arg = colon == std::string_view::npos ? "" : inner.substr(colon + 1);
+    if (kind == "base64") {
+      if (!scan_template(state, arg, missing)) return false;
+    } else if (kind == "email") {
+      if (missing.empty() && !state.find_user_by_name(arg)) missing = arg;
+    } else if (kind != "token" && kind != "oauth") {
+      return false;
+    }
+    i = close + 1;
+  }
+  return true;
+}
+
 // The users that ${email:USER} placeholders in `text` name but `state` lacks.
 std::string undefined_email_user(const model::AccountState& state, const std::string& text) {
-  std::string missing;
-  const model::SecretResolver resolve = [&](std::string_view kind, std::string_view name) {
-    if (kind == "email" && missing.empty() && !state.find_user_by_name(name)) missing = name;
-    return std::string("x");
-  };
-  if (!model::expand_header_template(text, resolve)) return "a bad header template";
-  return missing.empty() ? "" : "no user '" + missing + "'";
+  if (text.find("${") == std::string::npos) return "";
+  std::string_view missing;
+  if (!scan_template(state, text, missing)) return "a bad header template";
+  return missing.empty() ? "" : "no user '" + std::string(missing) + "'";
 }
 
 std::string credential_failure(const model::AccountState& state, const model::Credential& c) {
@@ -59,6 +96,19 @@ std::string operation_failure(const FuzzState& s, const model::Operation& op) {
           [](const auto&) { return std::string(); },
       },
       op);
+}
+
+// The preconditions of a run of generate_token steps (the token-limit fill)
+// without applying it to a copy of the state: generating a token adds no
+// user, so each step needs only a name no earlier step and no step before
+// the run used, and a credential naming users the state has.
+bool generate_run_valid(const FuzzState& state, const std::vector<model::Request>& run) {
+  std::unordered_set<std::string_view> used(state.token_names_used.begin(), state.token_names_used.end());
+  for (const model::Request& r : run) {
+    if (!used.insert(std::get<model::GenerateTokenOp>(r.op).name).second) return false;
+    if (!credential_failure(state.account, r.credential).empty()) return false;
+  }
+  return true;
 }
 
 ScenarioUser cast_user(std::string name, model::Role role, std::string password, bool two_factor) {
@@ -105,21 +155,25 @@ model::Decision apply_request(FuzzState& state, const model::Request& request) {
   return model::PolicyModel(state.policy).apply(state.account, request);
 }
 
-FuzzCommand::FuzzCommand(model::Request request) : m_requests{std::move(request)} {}
+// Not m_requests{std::move(request)}: a braced list would copy the request.
+FuzzCommand::FuzzCommand(model::Request request) { m_requests.push_back(std::move(request)); }
 FuzzCommand::FuzzCommand(std::vector<model::Request> requests) : m_requests(std::move(requests)) {}
 
-void FuzzCommand::checkPreconditions(const FuzzState& state) const {
-  if (m_requests.size() == 1) {
-    const std::string failure = request_precondition_failure(state, m_requests.front());
-    RC_PRE(failure.empty());
-    return;
-  }
+void FuzzCommand::checkPreconditions(const FuzzState& state) const { RC_PRE(preconditions_hold(state)); }
+
+bool FuzzCommand::preconditions_hold(const FuzzState& state) const {
+  if (m_requests.size() == 1) return request_precondition_failure(state, m_requests.front()).empty();
+  if (std::all_of(m_requests.begin(), m_requests.end(), [](const model::Request& r) {
+        return std::holds_alternative<model::GenerateTokenOp>(r.op);
+      }))
+    return generate_run_valid(state, m_requests);
   // A run's later steps meet the state its earlier ones leave.
   FuzzState s = state;
   for (const model::Request& r : m_requests) {
-    RC_PRE(request_precondition_failure(s, r).empty());
+    if (!request_precondition_failure(s, r).empty()) return false;
     apply_request(s, r);
   }
+  return true;
 }
 
 void FuzzCommand::apply(FuzzState& state) const {

@@ -52,6 +52,8 @@ class FuzzCommand final : public rc::state::Command<FuzzState, FuzzSut> {
   // names not used before (shrinking removes steps, so a command may meet a
   // state it was not generated for; RapidCheck then regenerates it).
   void checkPreconditions(const FuzzState& state) const override;
+  // What checkPreconditions checks, without the exception: true when it passes.
+  bool preconditions_hold(const FuzzState& state) const;
   void apply(FuzzState& state) const override;
   // Without secrets (describe_step).
   void show(std::ostream& os) const override;

@@ -1,15 +1,50 @@
 #include "runner/model_target.h"
 
+#include <algorithm>
+
 namespace authconform::runner {
 namespace {
+
+bool same_users(const std::vector<ScenarioUser>& a, const std::vector<ScenarioUser>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const ScenarioUser& x, const ScenarioUser& y) {
+    return x.name == y.name && x.email == y.email && x.role == y.role && x.password == y.password &&
+           x.two_factor == y.two_factor;
+  });
+}
+
+model::AccountState opened_state(const model::PolicyModel& model, const std::vector<ScenarioUser>& users) {
+  model::AccountState state = model.initial_state();
+  for (const ScenarioUser& u : users)
+    model.apply(state, {model::AddUserOp{u.name, u.email, u.role, u.password, u.two_factor}, {}});
+  return state;
+}
+
+// Fuzzing opens an account with the same users for every sequence: the state
+// they give is built once per thread (the last one asked for) and copied.
+const model::AccountState& cached_opened_state(const model::PolicyModel& model,
+                                               const std::vector<ScenarioUser>& users) {
+  struct Cache {
+    bool filled = false;
+    model::PolicyConfig config;
+    std::vector<ScenarioUser> users;
+    model::AccountState state;
+  };
+  thread_local Cache cache;
+  const model::PolicyConfig& config = model.config();
+  if (!cache.filled || cache.config.policy != config.policy || cache.config.tokens_retired != config.tokens_retired ||
+      !same_users(cache.users, users)) {
+    cache.state = opened_state(model, users);
+    cache.config = config;
+    cache.users = users;
+    cache.filled = true;
+  }
+  return cache.state;
+}
 
 class ModelSession final : public AccountSession {
  public:
   ModelSession(const model::PolicyModel& model, const std::vector<ScenarioUser>& users)
-      : m_model(model), m_state(model.initial_state()) {
-    for (const ScenarioUser& u : users)
-      m_model.apply(m_state, {model::AddUserOp{u.name, u.email, u.role, u.password, u.two_factor}, {}});
-  }
+      : m_model(model), m_state(cached_opened_state(model, users)) {}
 
   Observation execute(const model::Request& request) override {
     return Observation{m_model.apply(m_state, request).outcome, {}};

@@ -466,5 +466,89 @@ RC_GTEST_PROP(HeaderProperties, ParseOfRenderedCredential_RoundTrips, ()) {
   RC_ASSERT(bearer->secret == symbolic_secret("oauth", name));
 }
 
+// --- identify's direct reading ----------------------------------------------------------------
+
+// An account where each kind of credential has something to find: users of
+// every role (one whose password has a ':'), live, inactive, deleted and
+// reused token names, OAuth tokens with each scope, revoked, and one whose
+// name ends in a blank.
+AccountState identity_state() {
+  AccountState s = new_account(*rc::gen::arbitrary<bool>());
+  s.agreement_accepted = true;
+  s.token_access = *rc::gen::arbitrary<bool>();
+  s.token_access_ever_on = s.token_access || *rc::gen::arbitrary<bool>();
+  s.end_user_password_access = *rc::gen::arbitrary<bool>();
+  s.agent_password_access = *rc::gen::arbitrary<bool>();
+  s.two_factor_required = *rc::gen::arbitrary<bool>();
+  const bool two_factor = *rc::gen::arbitrary<bool>();
+  s.users.push_back({"eve", "eve@example.test", Role::end_user, "eve-pw", two_factor});
+  s.users.push_back({"al", "Al@Example.TEST", Role::agent, "al:pw", false});
+  s.users.push_back({"bob", "bob@example.test", Role::admin, "bob-pw", !two_factor});
+  s.tokens = {{"t1", true, true, false}, {"t1", true, false, *rc::gen::arbitrary<bool>()},
+              {"t2", false, false, false}, {"t3", true, true, false}};
+  s.oauth.push_back({"o1", "eve", true, false, false});
+  s.oauth.push_back({"o2", "bob", true, true, false});
+  s.oauth.push_back({"o3", "al", false, true, true});
+  s.oauth.push_back({"o4", "bob", true, true, false});
+  return s;
+}
+
+void expect_same_identity(const Identity& a, const std::vector<RuleId>& a_rules, const Identity& b,
+                          const std::vector<RuleId>& b_rules) {
+  RC_ASSERT(a.kind == b.kind);
+  RC_ASSERT(a.user == b.user);
+  RC_ASSERT(a.via_oauth == b.via_oauth);
+  RC_ASSERT(a_rules == b_rules);
+}
+
+// identify reads most structured credentials directly; whatever the
+// credential, it must decide what the header it stands for decides.
+RC_GTEST_PROP(ModelProperties, Identify_DecidesWhatTheRenderedHeaderDecides, ()) {
+  const AccountState state = identity_state();
+  const PolicyModel model(*rc::gen::element(PolicyConfig{PolicyId::article, false},
+                                            PolicyConfig{PolicyId::zendesk_2026, false}));
+  const std::vector<std::string> email_pieces{"${email:eve}", "${email:al}", "${email:bob}", "${email:ghost}",
+                                              "eve@example.test", "AL@example.test", "${email:", "}", "${base64:",
+                                              "x", ":", "/token", "\xff", "\t", ""};
+  const std::vector<std::string> secret_pieces{"eve-pw", "al:pw", "bob-pw", "t1", "t2", "t3", "o1", "o2", "o3",
+                                               "o4", " ", "\t", ":", "\xc3\xa9", "\xff", "\x02", ""};
+  // Mostly one piece, alone or with one more (so that names meet trailing
+  // blanks), sometimes many.
+  const auto text = [](const std::vector<std::string>& pieces) {
+    return rc::gen::weightedOneOf<std::string>(
+        {{3, rc::gen::apply([](const std::string& a, const std::string& b) { return a + b; },
+                            rc::gen::elementOf(pieces), rc::gen::elementOf(pieces))},
+         {1, rc::gen::elementOf(pieces)},
+         {1, gen_text(pieces)}});
+  };
+  const std::string email = *text(email_pieces).as("email");
+  const std::string secret = *text(secret_pieces).as("password or name");
+  const Credential credential = *rc::gen::element<Credential>(
+      PasswordCredential{email, secret}, TokenCredential{email, secret}, OAuthCredential{secret});
+  const SecretResolver resolve = [&](std::string_view kind, std::string_view name) {
+    if (kind != "email") return symbolic_secret(kind, name);
+    const User* u = state.find_user_by_name(name);
+    return u ? u->email : std::string(name) + "@unknown.test";
+  };
+  std::vector<RuleId> rules, header_rules;
+  const Identity id = model.identify(state, credential, rules);
+  const std::optional<std::string> header = render_authorization(credential, resolve);
+  if (!header) {
+    expect_same_identity(id, rules, Identity{Identity::Kind::unauthorized, {}, nullptr}, {RuleId::ANO_2});
+    return;
+  }
+  const Identity by_header = model.identify(state, RawCredential{*header}, header_rules);
+  expect_same_identity(id, rules, by_header, header_rules);
+}
+
+TEST(ModelProperties, Identify_BearerNameWithTrailingBlanks_IsTheTokenOfThatName) {
+  AccountState state = new_account();
+  state.oauth.push_back({"o1", std::string(k_admin_name), true, true, false});
+  std::vector<RuleId> rules;
+  const Identity id = PolicyModel().identify(state, OAuthCredential{"o1 \t"}, rules);
+  EXPECT_EQ(id.via_oauth, &state.oauth.back());
+  EXPECT_EQ(rules, std::vector<RuleId>{RuleId::OAU_1});
+}
+
 }  // namespace
 }  // namespace authconform::model::tests

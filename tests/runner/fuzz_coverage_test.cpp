@@ -126,6 +126,31 @@ TEST(FuzzCoverage, Record_CountsRequestsNotFixtures) {
   EXPECT_EQ(map.requests(), 3);
 }
 
+// The snapshot generation leans on answers exactly what the map answers.
+RC_GTEST_PROP(FuzzCoverage, CoverageBias_AnswersAsTheMapItWasTakenFrom, ()) {
+  CoverageMap map;
+  const auto cells = *rc::gen::container<std::vector<int>>(rc::gen::inRange(0, static_cast<int>(k_cell_count)));
+  for (int i : cells) {
+    const auto n = static_cast<std::size_t>(i);
+    map.record(policy_cell_at(n / (k_cell_role_count * k_credential_kind_count)),
+               {static_cast<CredentialKind>(n / k_cell_role_count % k_credential_kind_count),
+                static_cast<CellRole>(n % k_cell_role_count)});
+  }
+  const CoverageBias bias(map);
+  for (std::size_t p = 0; p < k_policy_cell_count; ++p) {
+    const PolicyCell cell = policy_cell_at(p);
+    RC_ASSERT(bias.policy_cell_visits(cell) == map.policy_cell_visits(cell));
+    for (std::size_t k = 0; k < k_credential_kind_count; ++k) {
+      const auto kind = static_cast<CredentialKind>(k);
+      RC_ASSERT(bias.kind_has_unvisited_role(cell, kind) == map.kind_has_unvisited_role(cell, kind));
+      for (std::size_t r = 0; r < k_cell_role_count; ++r) {
+        const CredentialClass c{kind, static_cast<CellRole>(r)};
+        RC_ASSERT(bias.unvisited(cell, c) == (cell_reachable(cell, c) && map.count(cell, c) == 0));
+      }
+    }
+  }
+}
+
 TEST(FuzzCoverage, Json_ListsVisitedAndUnvisitedCells) {
   CoverageMap map;
   map.record({true, false, true, false}, {CredentialKind::password_right, CellRole::agent});

@@ -1,6 +1,7 @@
 // The generated commands and sequences: valid in the state they meet, written
 // and read back unchanged by the scenario format, deterministic for a seed,
 // shrinking toward plainer steps, and showing no secret.
+#include "model/header.h"
 #include "runner/fuzz_engine.h"
 #include "runner/fuzz_generator.h"
 #include "runner/fuzz_report.h"
@@ -128,6 +129,63 @@ TEST(FuzzSteps, SettingsChangeOfSeveralKeys_ShrinksToEachKeyAlone) {
     return;
   }
   FAIL() << "no settings change with both keys was generated";
+}
+
+// What request_precondition_failure said of a credential's text before it
+// scanned templates itself: model::expand_header_template decides.
+std::string expanded_failure(const model::AccountState& state, const std::string& text) {
+  std::string missing;
+  const model::SecretResolver resolve = [&](std::string_view kind, std::string_view name) {
+    if (kind == "email" && missing.empty() && !state.find_user_by_name(name)) missing = name;
+    return std::string("x");
+  };
+  if (!model::expand_header_template(text, resolve)) return "a bad header template";
+  return missing.empty() ? "" : "no user '" + missing + "'";
+}
+
+std::string any_template_text() {
+  const std::vector<std::string> pieces{"${", "}", "email:", "eve", "ghost", "base64:", "token:", "oauth:",
+                                        "t1", ":", "x", "${email:eve}", "${email:ghost}", "${email:}", "$", "{"};
+  std::string text;
+  for (const std::string& piece : *rc::gen::container<std::vector<std::string>>(rc::gen::elementOf(pieces)))
+    text += piece;
+  return text;
+}
+
+RC_GTEST_PROP(FuzzSteps, CredentialPrecondition_SaysWhatTheTemplateExpanderSays, ()) {
+  const FuzzState state = initial_fuzz_state({});
+  const std::string text = any_template_text();
+  const model::Credential credential = *rc::gen::element<model::Credential>(
+      model::RawCredential{text}, model::PasswordCredential{text, "pw"}, model::TokenCredential{text, "t1"});
+  const std::string& written = std::visit(
+      [&](const auto& c) -> const std::string& {
+        if constexpr (requires { c.header; }) return c.header;
+        else if constexpr (requires { c.email; }) return c.email;
+        else return text;
+      },
+      credential);
+  RC_ASSERT(request_precondition_failure(state, {model::ProbeOp{model::Probe::me}, credential}) ==
+            expanded_failure(state.account, written));
+}
+
+// A run of generate_token steps is checked without applying it to a copy of
+// the state: the same answer as checking each step where the ones before leave it.
+RC_GTEST_PROP(FuzzSteps, GenerateTokenRun_IsValidExactlyWhenEachStepIsValidInTurn, ()) {
+  FuzzState state = initial_fuzz_state({});
+  for (const auto& command : *fuzz_sequence_gen({}, nullptr)) command->apply(state);
+  const auto name = rc::gen::element<std::string>("t1", "t2", "f1", "f2", "f3", "f10", "f01");
+  const auto credential = rc::gen::element<model::Credential>(
+      model::OAuthCredential{"admin-oauth"}, model::TokenCredential{"${email:ada}", "t1"},
+      model::PasswordCredential{"${email:ghost}", "pw"}, model::RawCredential{"Basic ${base64:${email:ada"});
+  std::vector<model::Request> run;
+  for (int i = *rc::gen::inRange(2, 8); i > 0; --i) run.push_back({model::GenerateTokenOp{*name}, *credential});
+  FuzzState s = state;
+  bool each_valid = true;
+  for (const model::Request& r : run) {
+    each_valid = each_valid && request_precondition_failure(s, r).empty();
+    apply_request(s, r);
+  }
+  RC_ASSERT(FuzzCommand(run).preconditions_hold(state) == each_valid);
 }
 
 TEST(FuzzSteps, StepKinds_AreTheScenarioFormatKeywords) {
