@@ -137,6 +137,23 @@ RC_GTEST_PROP(HttpClientBuiltinProperty, ABodyArrivesWholeHoweverItIsFramedAndCu
   RC_ASSERT(result.response->body == body);
 }
 
+// Whatever bytes come back, the client answers with a response or a failure,
+// never a crash or a wait past the close.
+RC_GTEST_PROP(HttpClientBuiltinProperty, AnyBytesGiveAResponseOrAFailure, ()) {
+  const std::vector<std::string> starts = {"HTTP/1.1 200 OK\r\n", "HTTP/1.0 404 X\n", "HTTP/1.1 100 Continue\r\n\r\n",
+                                           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                                           "HTTP/1.1 204 OK\r\nContent-Length: 5\r\n\r\n", ""};
+  const auto pieces = *rc::gen::container<std::vector<std::string>>(rc::gen::oneOf(
+      rc::gen::element<std::string>("\r\n", "\n", ":", " ", "0", "5", "ff", ";", "Content-Length: ",
+                                    "Transfer-Encoding: chunked", "Connection: close", "\r\n\r\n", "HTTP/1.1 "),
+      rc::gen::arbitrary<std::string>()));
+  std::string bytes = *rc::gen::elementOf(starts);
+  for (const std::string& piece : pieces) bytes += piece;
+  const HttpResult result = send_once({bytes, RawReply::After::close});
+  RC_ASSERT(result.response.has_value() != result.failure.has_value());
+  if (result.failure) RC_ASSERT(!result.failure->message.empty());
+}
+
 // --- the request on the wire ------------------------------------------------------
 
 TEST(HttpClientBuiltin, TheRequestCarriesHostLengthAndTheGivenHeadersAndBody) {
