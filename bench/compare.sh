@@ -32,10 +32,10 @@ account_with_token "$url" bench  # token access on and one API token: sets base,
 wrk_rate() {  # connections [base URL]
   wrk -t1 -c"$1" -d"${secs}s" -H "Authorization: $auth" "${2:-$base}/api/v2/users/me.json" | awk '/Requests\/sec/ {print $2}'
 }
-fuzz_rate() {  # jobs
+fuzz_rate() {  # jobs; prints "steps/s HTTP-requests/s": each sequence also creates and deletes its account
   local out; out=$(mktemp)
   $bin fuzz --target "$url" --jobs "$1" --time "$secs" --seed 1 --json "$out" >/dev/null 2>&1 || true
-  python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["requests_per_second"]))' "$out"
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["requests_per_second"]), round((d["steps"] + 2 * d["sequences"]) / d["seconds"]))' "$out"
   rm -f "$out"
 }
 python_rate() {
@@ -69,7 +69,7 @@ PY
 
 w1=$(wrk_rate 1); w8=$(wrk_rate 8)
 c1=$(wrk_rate 1 "$constant_url"); c8=$(wrk_rate 8 "$constant_url")
-f1=$(fuzz_rate 1); f8=$(fuzz_rate 8)
+read -r f1 h1 <<<"$(fuzz_rate 1)"; read -r f8 h8 <<<"$(fuzz_rate 8)"
 py=$(python_rate)
 model=$(model_rate)
 suite=$(suite_seconds)
@@ -77,8 +77,10 @@ ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 printf '%-44s %10s\n' "measurement" "req/s"
 printf '%-44s %10s\n' "wrk -c1 users/me (token)" "$w1"
 printf '%-44s %10s\n' "wrk -c8 users/me (token)" "$w8"
-printf '%-44s %10s   ratio to wrk -c1: %s\n' "fuzz --jobs 1 over HTTP" "$f1" "$(ratio $f1 $w1)"
-printf '%-44s %10s   ratio to wrk -c8: %s\n' "fuzz --jobs 8 over HTTP" "$f8" "$(ratio $f8 $w8)"
+printf '%-44s %10s   ratio to wrk -c1: %s\n' "fuzz --jobs 1 over HTTP (fuzzed steps)" "$f1" "$(ratio $f1 $w1)"
+printf '%-44s %10s   ratio to wrk -c1: %s\n' "  all its HTTP requests (+ account set-up)" "$h1" "$(ratio $h1 $w1)"
+printf '%-44s %10s   ratio to wrk -c8: %s\n' "fuzz --jobs 8 over HTTP (fuzzed steps)" "$f8" "$(ratio $f8 $w8)"
+printf '%-44s %10s   ratio to wrk -c8: %s\n' "  all its HTTP requests (+ account set-up)" "$h8" "$(ratio $h8 $w8)"
 printf '%-44s %10s   fuzz -j1 / python: %s\n' "python requests.Session loop" "$py" "$(ratio $f1 $py)"
 printf '%-44s %10s   (model steps/s)\n' "fuzz --target model" "$model"
 printf '%-44s %10s\n' "wrk -c1 constant_server" "$c1"
