@@ -9,6 +9,12 @@
 // end of the connection. Interim 1xx answers are skipped. Anything that
 // cannot be framed is a protocol error, and the connection is not reused
 // after an answer it cannot trust the end of.
+//
+// Retries: a failed connect (nothing was sent); and, on a kept-alive
+// connection the target closed just as the request went out (its idle
+// timeout racing the request: the close arrives with no byte of an answer),
+// a request nothing of which was written, or a GET, HEAD or OPTIONS, which
+// are safe to send twice. Other requests are never sent twice.
 #include "runner/http_transport.h"
 
 #include "model/header.h"
@@ -108,6 +114,7 @@ class PlainTransport final : public HttpTransport {
   void compose(const HttpRequest& request);
   bool write_all();
   HttpResult exchange(const HttpRequest& request, const std::string& what);
+  bool may_send_again(const HttpRequest& request, const HttpResult& failed) const;
 
   ReadEnd read_more();
   ReadEnd read_head(std::size_t& head_end);
@@ -128,6 +135,9 @@ class PlainTransport final : public HttpTransport {
   std::size_t m_limit = 0;  // body bytes allowed
   Clock::time_point m_deadline;
   bool m_timeout_lowered = false;  // SO_RCVTIMEO set below the request timeout for the deadline
+  bool m_reused = false;         // the request went on a connection an earlier answer came on
+  std::size_t m_written = 0;     // bytes of the request written
+  bool m_heard = false;          // a byte of the answer arrived
 };
 
 void PlainTransport::disconnect() {
@@ -185,7 +195,8 @@ std::optional<HttpFailure> PlainTransport::connect_once(const std::string& what,
 }
 
 std::optional<HttpFailure> PlainTransport::ready(const std::string& what) {
-  if (m_fd >= 0 && connection_is_idle()) return std::nullopt;
+  m_reused = m_fd >= 0 && connection_is_idle();
+  if (m_reused) return std::nullopt;
   disconnect();
   for (int attempt = 1;; ++attempt) {
     bool refused = false;
@@ -219,12 +230,11 @@ void PlainTransport::compose(const HttpRequest& request) {
 }
 
 bool PlainTransport::write_all() {
-  std::size_t sent = 0;
-  while (sent < m_out.size()) {
-    const ssize_t n = ::send(m_fd, m_out.data() + sent, m_out.size() - sent, MSG_NOSIGNAL);
+  for (m_written = 0; m_written < m_out.size();) {
+    const ssize_t n = ::send(m_fd, m_out.data() + m_written, m_out.size() - m_written, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
-    sent += static_cast<std::size_t>(n);
+    m_written += static_cast<std::size_t>(n);
   }
   return true;
 }
@@ -245,6 +255,7 @@ ReadEnd PlainTransport::read_more() {
   do n = ::recv(m_fd, chunk, sizeof chunk, 0);
   while (n < 0 && errno == EINTR);
   if (n > 0) {
+    m_heard = true;
     m_in.append(chunk, static_cast<std::size_t>(n));
     return ReadEnd::data;
   }
@@ -389,6 +400,7 @@ HttpResult PlainTransport::exchange(const HttpRequest& request, const std::strin
   HttpResult result;
   ReadState state;
   std::string problem = "the response head is larger than " + std::to_string(k_max_head_bytes) + " bytes";
+  m_heard = false;
   auto fail = [&](ReadEnd end) {
     disconnect();
     result.failure = failure_of(end, what, state, problem);
@@ -461,6 +473,14 @@ HttpResult PlainTransport::exchange(const HttpRequest& request, const std::strin
   return result;
 }
 
+// After `failed`, on a fresh connection (see the top of the file).
+bool PlainTransport::may_send_again(const HttpRequest& request, const HttpResult& failed) const {
+  if (!failed.failure || !m_reused || m_heard) return false;
+  if (m_written == 0) return true;
+  const bool safe = request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
+  return safe && failed.failure->kind == TargetError::Kind::connection_reset;
+}
+
 HttpResult PlainTransport::send(const HttpRequest& request, const std::string& what) {
   const auto start = Clock::now();
   m_deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
@@ -468,10 +488,13 @@ HttpResult PlainTransport::send(const HttpRequest& request, const std::string& w
   m_limit = m_options.max_body_bytes;
   compose(request);
   HttpResult result;
-  if (auto failure = ready(what)) {
-    result.failure = std::move(failure);
-  } else {
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    if (auto failure = ready(what)) {
+      result = {std::nullopt, std::move(failure), 0};
+      break;
+    }
     result = exchange(request, what);
+    if (attempt == 2 || !may_send_again(request, result)) break;
   }
   result.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   return result;

@@ -213,6 +213,37 @@ TEST(HttpClientBuiltin, AConnectionTheTargetClosedWhileIdleIsNotUsedAgain) {
   EXPECT_EQ(server.connections(), 3);
 }
 
+// The second request finds its kept-alive connection closed by the target
+// with no answer (as when its idle timeout races the request).
+RawServer::Script closes_second_request(std::atomic<int>& n) {
+  return [&n](const RawRequest&) {
+    return ++n == 2 ? RawReply{"", RawReply::After::close} : RawReply{http_response(200, "{}")};
+  };
+}
+
+TEST(HttpClientBuiltin, ASafeRequestMetByAClosedKeptAliveConnectionIsSentAgainOnANewOne) {
+  std::atomic<int> n{0};
+  RawServer server(closes_second_request(n));
+  HttpClient client(parse_url(server.url()), options_for(server));
+  ASSERT_TRUE(client.send(get()).response);
+  const HttpResult second = client.send(get());
+  ASSERT_TRUE(second.response) << second.failure->message;
+  EXPECT_EQ(n.load(), 3);
+  EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(HttpClientBuiltin, APostMetByAClosedKeptAliveConnectionIsNotSentTwice) {
+  std::atomic<int> n{0};
+  RawServer server(closes_second_request(n));
+  HttpClient client(parse_url(server.url()), options_for(server));
+  const HttpRequest post{"POST", "/tokens", {}, "{}"};
+  ASSERT_TRUE(client.send(post).response);
+  const HttpResult second = client.send(post);
+  ASSERT_TRUE(second.failure);
+  EXPECT_EQ(second.failure->kind, Kind::connection_reset);
+  EXPECT_EQ(n.load(), 2);  // the target may have acted on it: it is not sent again
+}
+
 TEST(HttpClientBuiltin, ARefusedConnectionIsUnreachableAfterThreeAttempts) {
   int port = 0;
   {
