@@ -112,19 +112,11 @@ class BreakingTarget final : public Target {
   std::atomic<long> m_good;
 };
 
-FuzzOptions options_with(std::uint64_t seed, long runs) {
-  FuzzOptions o;
-  o.seed = seed;
-  o.runs = runs;
-  o.time_s = 0;
-  return o;
-}
-
 using testing::step_lines;
 
 TEST(FuzzEngine, ModelAgainstItself_FindsNoMismatchOverALongRun) {
   ModelTarget target({});
-  const FuzzResult r = run_fuzz(target, options_with(2024, 3000));
+  const FuzzResult r = run_fuzz(target, testing::fuzz_options(2024, 3000));
   EXPECT_EQ(r.verdict, FuzzVerdict::passed);
   EXPECT_EQ(r.sequences, 3000);
   EXPECT_GT(r.steps, 3000 * 5);
@@ -135,7 +127,7 @@ TEST(FuzzEngine, ModelAgainstItself_FindsNoMismatchOverALongRun) {
 TEST(FuzzEngine, ModelAgainstItselfUnderZendesk2026_FindsNoMismatch) {
   const model::PolicyConfig policy{model::PolicyId::zendesk_2026, true};
   ModelTarget target(policy);
-  FuzzOptions o = options_with(7, 1000);
+  FuzzOptions o = testing::fuzz_options(7, 1000);
   o.policy = policy;
   EXPECT_EQ(run_fuzz(target, o).verdict, FuzzVerdict::passed);
 }
@@ -145,7 +137,7 @@ TEST(FuzzEngine, ModelAgainstItselfUnderZendesk2026_FindsNoMismatch) {
 TEST(FuzzEngine, EveryRuleOfEachPolicyFires) {
   for (const model::PolicyId policy : model::k_all_policies) {
     ModelTarget target({policy, false});
-    FuzzOptions o = options_with(99, 1500);
+    FuzzOptions o = testing::fuzz_options(99, 1500);
     o.policy = {policy, false};
     const FuzzResult r = run_fuzz(target, o);
     for (const auto& [rule, count] : r.rules_fired)
@@ -157,18 +149,18 @@ TEST(FuzzEngine, EveryRuleOfEachPolicyFires) {
 
 TEST(FuzzEngine, SameSeedAndRuns_GiveTheSameRun) {
   ModelTarget target({});
-  const FuzzResult a = run_fuzz(target, options_with(5, 300));
-  const FuzzResult b = run_fuzz(target, options_with(5, 300));
+  const FuzzResult a = run_fuzz(target, testing::fuzz_options(5, 300));
+  const FuzzResult b = run_fuzz(target, testing::fuzz_options(5, 300));
   EXPECT_EQ(a.steps, b.steps);
   EXPECT_EQ(a.rules_fired, b.rules_fired);
   EXPECT_EQ(a.coverage, b.coverage);
-  const FuzzResult c = run_fuzz(target, options_with(6, 300));
+  const FuzzResult c = run_fuzz(target, testing::fuzz_options(6, 300));
   EXPECT_NE(a.coverage, c.coverage);
 }
 
 TEST(FuzzEngine, ParallelJobs_AreDeterministicAndCountEverySequence) {
   ModelTarget target({});
-  FuzzOptions o = options_with(11, 205);
+  FuzzOptions o = testing::fuzz_options(11, 205);
   o.jobs = 3;
   const FuzzResult a = run_fuzz(target, o);
   const FuzzResult b = run_fuzz(target, o);
@@ -181,7 +173,7 @@ TEST(FuzzEngine, ParallelJobs_AreDeterministicAndCountEverySequence) {
 
 TEST(FuzzEngine, TokensWorkWhenOff_ShrinksToTheMinimalSequence) {
   MutatedTarget target({}, tokens_work_when_off);
-  const FuzzResult r = run_fuzz(target, options_with(1, 500));
+  const FuzzResult r = run_fuzz(target, testing::fuzz_options(1, 500));
   ASSERT_EQ(r.verdict, FuzzVerdict::failed);
   ASSERT_TRUE(r.counterexample);
   EXPECT_EQ(step_lines(*r.counterexample), (std::vector<std::string>{
@@ -204,7 +196,7 @@ TEST(FuzzEngine, TokensWorkWhenOff_ShrinksToTheMinimalSequence) {
 
 TEST(FuzzEngine, EndUserSeesTickets_ShrinksToTwoSteps) {
   MutatedTarget target({}, end_user_sees_tickets);
-  const FuzzResult r = run_fuzz(target, options_with(3, 500));
+  const FuzzResult r = run_fuzz(target, testing::fuzz_options(3, 500));
   ASSERT_EQ(r.verdict, FuzzVerdict::failed);
   EXPECT_EQ(step_lines(*r.counterexample), (std::vector<std::string>{
                                                "set accepted_api_agreement=true, end_user_password_access=on by OAuth token admin-oauth",
@@ -216,7 +208,7 @@ TEST(FuzzEngine, EndUserSeesTickets_ShrinksToTwoSteps) {
 
 TEST(FuzzEngine, Counterexample_IsWrittenAndReplaysWithRun) {
   MutatedTarget buggy({}, tokens_work_when_off);
-  FuzzOptions o = options_with(1, 500);
+  FuzzOptions o = testing::fuzz_options(1, 500);
   o.out_dir = testing::make_temp_dir("fuzz-out");
   const FuzzResult r = run_fuzz(buggy, o);
   ASSERT_EQ(r.verdict, FuzzVerdict::failed);
@@ -239,7 +231,7 @@ TEST(FuzzEngine, Counterexample_IsWrittenAndReplaysWithRun) {
 
 TEST(FuzzEngine, CounterexampleThatCannotBeWritten_KeepsTheVerdictAndSaysWhy) {
   MutatedTarget buggy({}, end_user_sees_tickets);
-  FuzzOptions o = options_with(3, 500);
+  FuzzOptions o = testing::fuzz_options(3, 500);
   o.out_dir = "/dev/null/cannot-be-a-folder";
   const FuzzResult r = run_fuzz(buggy, o);
   EXPECT_EQ(r.verdict, FuzzVerdict::failed);
@@ -253,19 +245,19 @@ TEST(FuzzEngine, CounterexampleThatCannotBeWritten_KeepsTheVerdictAndSaysWhy) {
 
 TEST(FuzzEngine, ReplayCommand_NamesTheRunsUpToTheFailingBatch) {
   MutatedTarget target({}, end_user_sees_tickets);
-  const FuzzResult r = run_fuzz(target, options_with(3, 500));
+  const FuzzResult r = run_fuzz(target, testing::fuzz_options(3, 500));
   ASSERT_GE(r.failing_batch, 0);
   const long runs = (r.failing_batch + 1) * k_fuzz_batch_size;
   EXPECT_EQ(r.replay_command, "authconform fuzz --target model --seed 3 --runs " + std::to_string(runs));
   // Replaying exactly those runs finds the same failure and the same counterexample.
-  const FuzzResult again = run_fuzz(target, options_with(3, runs));
+  const FuzzResult again = run_fuzz(target, testing::fuzz_options(3, runs));
   EXPECT_EQ(again.failing_batch, r.failing_batch);
   EXPECT_EQ(step_lines(*again.counterexample), step_lines(*r.counterexample));
 }
 
 TEST(FuzzEngine, ShrinkTimeBoxOfZero_KeepsTheOriginalFailure) {
   MutatedTarget target({}, end_user_sees_tickets);
-  FuzzOptions o = options_with(3, 500);
+  FuzzOptions o = testing::fuzz_options(3, 500);
   o.shrink_time_s = 0;
   const FuzzResult r = run_fuzz(target, o);
   ASSERT_EQ(r.verdict, FuzzVerdict::failed);
@@ -286,7 +278,7 @@ TEST(FuzzEngine, FailureThatDoesNotRepeat_IsFlakyNotFailed) {
     }
     void on_event(const std::string&) override {}
   } progress(searching);
-  const FuzzResult r = run_fuzz(target, options_with(3, 500), &progress);
+  const FuzzResult r = run_fuzz(target, testing::fuzz_options(3, 500), &progress);
   EXPECT_EQ(r.verdict, FuzzVerdict::flaky);
   EXPECT_EQ(r.confirmations_failed, 0);
   EXPECT_EQ(fuzz_exit_code(r.verdict), 1);
@@ -297,7 +289,7 @@ TEST(FuzzEngine, FailureThatDoesNotRepeat_IsFlakyNotFailed) {
 
 TEST(FuzzEngine, TargetErrorWhileSearching_IsInconclusiveWithoutCounterexample) {
   BreakingTarget target({}, 40);
-  const FuzzResult r = run_fuzz(target, options_with(1, 500));
+  const FuzzResult r = run_fuzz(target, testing::fuzz_options(1, 500));
   EXPECT_EQ(r.verdict, FuzzVerdict::inconclusive);
   EXPECT_EQ(fuzz_exit_code(r.verdict), 3);
   EXPECT_EQ(r.target_error, "connection reset by the target (while fuzzing)");
@@ -321,7 +313,7 @@ TEST(FuzzEngine, TargetErrorWhileShrinking_IsInconclusiveWithoutCounterexample) 
                                  const Outcome&) { return Outcome::not_found(); }};
     BreakingTarget m_breaking{{}, 0};
   } target;
-  const FuzzResult r = run_fuzz(target, options_with(1, 10));
+  const FuzzResult r = run_fuzz(target, testing::fuzz_options(1, 10));
   EXPECT_EQ(r.verdict, FuzzVerdict::inconclusive);
   EXPECT_NE(r.target_error.find("while shrinking or confirming"), std::string::npos);
   EXPECT_FALSE(r.counterexample);
@@ -330,7 +322,7 @@ TEST(FuzzEngine, TargetErrorWhileShrinking_IsInconclusiveWithoutCounterexample) 
 TEST(FuzzEngine, StopRequest_EndsTheSearchAsInterrupted) {
   ModelTarget target({});
   std::atomic<bool> stop{true};
-  FuzzOptions o = options_with(1, 1000);
+  FuzzOptions o = testing::fuzz_options(1, 1000);
   o.stop = &stop;
   const FuzzResult r = run_fuzz(target, o);
   EXPECT_EQ(r.verdict, FuzzVerdict::passed);
@@ -351,7 +343,7 @@ TEST(FuzzEngine, TimeBudget_StopsTheSearch) {
 
 TEST(FuzzEngine, NeitherRunsNorTime_IsRefused) {
   ModelTarget target({});
-  EXPECT_THROW(run_fuzz(target, options_with(1, 0)), std::invalid_argument);
+  EXPECT_THROW(run_fuzz(target, testing::fuzz_options(1, 0)), std::invalid_argument);
 }
 
 TEST(FuzzEngine, Progress_ReportsEveryPhaseAndTheMismatch) {
@@ -364,7 +356,7 @@ TEST(FuzzEngine, Progress_ReportsEveryPhaseAndTheMismatch) {
     void on_event(const std::string& line) override { events.push_back(line); }
   } progress;
   MutatedTarget target({}, end_user_sees_tickets);
-  run_fuzz(target, options_with(3, 500), &progress);
+  run_fuzz(target, testing::fuzz_options(3, 500), &progress);
   EXPECT_EQ(progress.phases.back(), FuzzPhase::done);
   EXPECT_NE(std::find(progress.phases.begin(), progress.phases.end(), FuzzPhase::shrinking), progress.phases.end());
   ASSERT_EQ(progress.events.size(), 3u);

@@ -173,17 +173,9 @@ std::vector<std::string> step_descriptions(const FuzzSequence& sequence) {
   return out;
 }
 
-FuzzOptions options_with(std::uint64_t seed, long runs) {
-  FuzzOptions o;
-  o.seed = seed;
-  o.runs = runs;
-  o.time_s = 0;
-  return o;
-}
-
 TEST(FuzzFastPath, PassingRun_CountsTheStepsCoverageAndRulesOfTheGeneratedSequences) {
   for (const model::PolicyConfig policy : {model::PolicyConfig{}, model::PolicyConfig{model::PolicyId::zendesk_2026, true}}) {
-    FuzzOptions o = options_with(11, 250);
+    FuzzOptions o = testing::fuzz_options(11, 250);
     o.policy = policy;
     o.max_steps = 40;
     ModelTarget target(policy);
@@ -202,7 +194,7 @@ TEST(FuzzFastPath, PassingRun_CountsTheStepsCoverageAndRulesOfTheGeneratedSequen
 TEST(FuzzFastPath, PlantedMismatch_GivesTheFailingBatchAndCounterexampleOfTheGeneratedSequence) {
   for (std::uint64_t seed : {3u, 5u, 8u}) {
     TicketsLeakTarget target({});
-    FuzzOptions o = options_with(seed, 500);
+    FuzzOptions o = testing::fuzz_options(seed, 500);
     o.out_dir = testing::make_temp_dir("fuzz-fast-path");
     const FuzzResult r = run_fuzz(target, o);
     const ReferenceSearch ref = reference_search(target, o);

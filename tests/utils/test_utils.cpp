@@ -57,4 +57,12 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
+runner::FuzzOptions fuzz_options(std::uint64_t seed, long runs) {
+  runner::FuzzOptions o;
+  o.seed = seed;
+  o.runs = runs;
+  o.time_s = 0;
+  return o;
+}
+
 }  // namespace authconform::testing

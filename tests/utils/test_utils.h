@@ -1,7 +1,10 @@
 // Helpers shared by every test executable.
 #pragma once
 
+#include "runner/fuzz_engine.h"
 #include "runner/scenario.h"
+
+#include <cstdint>
 
 #include <string>
 #include <vector>
@@ -31,5 +34,8 @@ std::vector<std::string> step_lines(const runner::Scenario& scenario);
 // A fresh empty directory under the system temp dir, removed by the caller if it wants.
 std::string make_temp_dir(const std::string& prefix);
 std::string read_file(const std::string& path);
+
+// Fuzzing `runs` sequences from `seed`, with no time budget (so the run is the same every time).
+runner::FuzzOptions fuzz_options(std::uint64_t seed, long runs);
 
 }  // namespace authconform::testing
