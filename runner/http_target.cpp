@@ -5,12 +5,14 @@
 #include "model/overloaded.h"
 #include "reports/redact.h"
 #include "runner/exchange_redaction.h"
+#include "runner/fuzz_generator.h"
 #include "runner/profile_schema.h"
 #include "runner/profile_template.h"
 #include "runner/response_classifier.h"
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -158,17 +160,53 @@ class Sent {
   mutable std::optional<Json> m_json;
 };
 
+class HttpSession;
+
+// A second sandbox account, made on first need, whose live secrets stand in
+// for the secrets a step names but this account never issued (the names of
+// is_foreign_name): a target must refuse another account's API token and
+// OAuth token exactly as a made-up one, and one that looks secrets up across
+// accounts shows itself. Shared by the target's sessions on all threads.
+class ForeignAccount {
+ public:
+  using Opener = std::function<std::unique_ptr<HttpSession>()>;
+  explicit ForeignAccount(Opener open) : m_open(std::move(open)) {}
+  ~ForeignAccount();
+  // Its live secret of `kind` ("token" or "oauth"); nullopt when it has none
+  // (a policy that refuses it tokens). Throws TargetError when it cannot be made.
+  std::optional<std::string> secret(std::string_view kind);
+
+ private:
+  void make();
+
+  std::mutex m_mutex;  // guards what follows
+  Opener m_open;
+  std::unique_ptr<HttpSession> m_session;  // deleted (and its account) with this
+  std::optional<std::string> m_token, m_oauth;
+};
+
+// Unknown token or OAuth names that get the foreign account's secrets: the
+// fuzzer's made-up names and, for scenarios, "foreign".
+bool is_foreign_name(std::string_view name) {
+  return name == k_made_up_token || name == k_made_up_oauth || name == "foreign";
+}
+
 class HttpSession final : public AccountSession {
  public:
-  HttpSession(std::shared_ptr<const TargetConfig> config, Recording recording, std::shared_ptr<ClientPool> pool)
+  // `foreign`: where unknown foreign names get their secrets; null: made-up secrets only.
+  HttpSession(std::shared_ptr<const TargetConfig> config, Recording recording, std::shared_ptr<ClientPool> pool,
+              std::shared_ptr<ForeignAccount> foreign)
       : m_config(std::move(config)),
         m_recording(recording),
         m_pool(std::move(pool)),
+        m_foreign(std::move(foreign)),
         m_root_client(m_pool->take(m_config->root, m_config->options)) {}
   ~HttpSession() override;
   // Creates the account with `users`. Throws TargetError.
   void open(const std::vector<ScenarioUser>& users);
   Observation execute(const model::Request& request) override;
+  // The secret this account issued under `name` ("" when none): for ForeignAccount.
+  std::string issued_secret(std::string_view kind, std::string_view name) const;
 
  private:
   const Profile& profile() const { return m_config->profile; }
@@ -210,6 +248,8 @@ class HttpSession final : public AccountSession {
   std::shared_ptr<const TargetConfig> m_config;
   Recording m_recording;
   std::shared_ptr<ClientPool> m_pool;
+  std::shared_ptr<ForeignAccount> m_foreign;
+  bool m_foreign_secret_sent = false;  // by the request being executed
   std::unique_ptr<HttpClient> m_root_client;
   std::unique_ptr<HttpClient> m_account_client;  // when the base URL is on another origin
   ParsedUrl m_base;
@@ -236,6 +276,12 @@ std::string HttpSession::resolve(std::string_view kind, std::string_view name) {
   }
   const auto& book = kind == "token" ? m_tokens : m_oauth;
   if (const auto it = book.find(name); it != book.end()) return it->second.secret;
+  if (m_foreign && is_foreign_name(name))
+    if (std::optional<std::string> foreign = m_foreign->secret(kind)) {
+      remember(*foreign);
+      m_foreign_secret_sent = true;
+      return *foreign;
+    }
   std::string secret = made_up_secret(kind, name);
   remember(secret);  // it looks real, so it is shown like a real one
   return secret;
@@ -519,8 +565,12 @@ model::Outcome HttpSession::identify_caller(const ProfileOperation& op, const Se
     if (!text) fail(Kind::protocol, sent, "users/me shows the ID " + dump(id) + ", neither null nor an ID");
     const std::string shown_email = email && email->is_string() ? email->get<std::string>() : "";
     const std::string name = name_of_user(*text);
-    if (name.empty() || (!shown_email.empty() && name_of_email(shown_email).empty()))
-      foreign_user(sent, "the ID " + *text + (shown_email.empty() ? "" : " <" + shown_email + ">"));
+    const std::string shown = "the ID " + *text + (shown_email.empty() ? "" : " <" + shown_email + ">");
+    if (name.empty() || (!shown_email.empty() && name_of_email(shown_email).empty())) {
+      // Sent another account's secret, the target took it: a wrong answer.
+      if (m_foreign_secret_sent) return model::Outcome::as_user("?" + *text + " (another account's user)");
+      foreign_user(sent, shown);
+    }
     const bool same_email = shown_email.empty() || model::iequals_ascii(shown_email, m_users.find(name)->second.email);
     return model::Outcome::as_user(same_email ? name : "?" + *text + " <" + shown_email + ">");
   }
@@ -528,6 +578,7 @@ model::Outcome HttpSession::identify_caller(const ProfileOperation& op, const Se
   if (email->is_null()) return model::Outcome::anonymous();
   if (!email->is_string()) fail(Kind::protocol, sent, "users/me shows the email " + dump(*email));
   const std::string name = name_of_email(email->get<std::string>());
+  if (name.empty() && m_foreign_secret_sent) return model::Outcome::as_user("?" + email->get<std::string>());
   if (name.empty()) foreign_user(sent, "the email " + email->get<std::string>());
   return model::Outcome::as_user(name);
 }
@@ -631,6 +682,7 @@ void HttpSession::add_user(const ScenarioUser& user) {
 }
 
 Observation HttpSession::execute(const model::Request& request) {
+  m_foreign_secret_sent = false;
   const ProfileOperation& op = profile().operation(model::operation_name(request.op));
   if (const auto* add = std::get_if<model::AddUserOp>(&request.op)) remember(add->password);
   if (const auto* set = std::get_if<model::SetPasswordOp>(&request.op)) remember(set->password);
@@ -656,6 +708,44 @@ HttpSession::~HttpSession() {
   m_pool->give_back(std::move(m_account_client));
 }
 
+std::string HttpSession::issued_secret(std::string_view kind, std::string_view name) const {
+  const auto& book = kind == "token" ? m_tokens : m_oauth;
+  const auto it = book.find(name);
+  return it == book.end() ? std::string() : it->second.secret;
+}
+
+// --- the foreign account ------------------------------------------------------
+
+ForeignAccount::~ForeignAccount() = default;
+
+std::optional<std::string> ForeignAccount::secret(std::string_view kind) {
+  const std::lock_guard lock(m_mutex);
+  if (!m_session) make();
+  return kind == "token" ? m_token : m_oauth;
+}
+
+// An account with no users, its agreement accepted and token access on, and
+// one API token (refused under a policy that retires tokens: then none).
+void ForeignAccount::make() {
+  const model::OAuthCredential admin{std::string(model::k_admin_oauth_name)};
+  try {
+    std::unique_ptr<HttpSession> session = m_open();
+    session->open({});
+    model::UpdateSettingsOp activate;
+    activate.accepted_api_agreement = true;
+    activate.token_access = true;
+    session->execute({activate, admin});
+    session->execute({model::GenerateTokenOp{"foreign"}, admin});
+    if (std::string token = session->issued_secret("token", "foreign"); !token.empty()) m_token = token;
+    if (std::string oauth = session->issued_secret("oauth", model::k_admin_oauth_name); !oauth.empty()) m_oauth = oauth;
+    m_session = std::move(session);
+  } catch (const TargetError& e) {
+    throw TargetError(e.kind(), std::string("while making a second account, whose secrets test that this one "
+                                            "refuses another account's: ") + e.what(),
+                      e.exchange());
+  }
+}
+
 class HttpTarget final : public Target {
  public:
   HttpTarget(HttpOptions options, Profile profile) {
@@ -664,10 +754,13 @@ class HttpTarget final : public Target {
     config->options = std::move(options);
     config->profile = std::move(profile);
     m_config = std::move(config);
+    m_foreign = std::make_shared<ForeignAccount>([config = m_config, pool = m_pool] {
+      return std::make_unique<HttpSession>(config, Recording::off, pool, nullptr);
+    });
   }
 
   std::unique_ptr<AccountSession> open_account(const std::vector<ScenarioUser>& users) override {
-    auto session = std::make_unique<HttpSession>(m_config, m_recording, m_pool);
+    auto session = std::make_unique<HttpSession>(m_config, m_recording, m_pool, m_foreign);
     session->open(users);
     return session;
   }
@@ -679,6 +772,7 @@ class HttpTarget final : public Target {
   std::shared_ptr<const TargetConfig> m_config;
   Recording m_recording = Recording::on;
   std::shared_ptr<ClientPool> m_pool = std::make_shared<ClientPool>();
+  std::shared_ptr<ForeignAccount> m_foreign;  // after m_config, which it uses
 };
 
 }  // namespace

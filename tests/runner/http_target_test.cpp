@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -279,6 +280,37 @@ TEST_F(HttpTargetWire, NamesNeverCreatedGetMadeUpSecretsAndImpossibleIds) {
   EXPECT_EQ(session->execute(request(model::DeleteTokenOp{"ghost"}, model::OAuthCredential{"admin-oauth"})).outcome,
             Outcome::not_found());
   EXPECT_EQ(server.paths().back(), "DELETE /accounts/acc-1/api/v2/api_tokens/999999999.json");
+}
+
+// The fake gives every account the same secrets, as a target that looks
+// secrets up across accounts would: the second account's token gets in.
+TEST_F(HttpTargetWire, ForeignNamesCarryTheLiveSecretsOfASecondAccount) {
+  auto session = open();
+  EXPECT_EQ(session->execute(me(model::TokenCredential{"${email:admin}", "t0"})).outcome, Outcome::as_user("admin"));
+  EXPECT_EQ(model::decode_base64_strict(server.authorizations().back().substr(6)),
+            "Admin@Acct.test/token:" + std::string(k_token_secret));
+  const std::vector<std::string> paths = server.paths();
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "POST /conformance/v1/accounts"), 2);
+  EXPECT_EQ(std::count(paths.begin(), paths.end(), "POST /accounts/acc-1/api/v2/api_tokens.json"), 1);
+  EXPECT_EQ(session->execute(me(model::OAuthCredential{"o0"})).outcome, Outcome::as_user("admin"));
+  EXPECT_EQ(server.authorizations().back(), "Bearer " + std::string(k_admin_secret));
+  // Made once for the target: a second session reuses it.
+  auto second = target->open_account({});
+  (void)second->execute(me(model::OAuthCredential{"foreign"}));
+  const std::vector<std::string> after = server.paths();
+  EXPECT_EQ(std::count(after.begin(), after.end(), "POST /accounts/acc-1/api/v2/api_tokens.json"), 1);
+  // Other unknown names still get made-up secrets.
+  EXPECT_EQ(session->execute(me(model::TokenCredential{"${email:admin}", "ghost"})).outcome, Outcome::unauthorized());
+}
+
+// A user of no account user in answer to another account's secret is the
+// leak itself, a wrong answer; without such a secret it stays a broken target.
+TEST_F(HttpTargetWire, AnotherAccountsUserAfterAForeignSecretIsAMismatchNotATargetError) {
+  auto session = open();
+  server.script_me(R"({"user":{"id":77,"email":"root@other.test"}})");
+  EXPECT_EQ(session->execute(me(model::OAuthCredential{"o0"})).outcome,
+            Outcome::as_user("?77 (another account's user)"));
+  EXPECT_THROW(session->execute(me(model::NoCredential{})), TargetError);
 }
 
 TEST_F(HttpTargetWire, EveryMappedStatusIsClassified) {
@@ -704,6 +736,11 @@ TEST_P(HttpTargetReference, AgreesWithTheModelOnAShortSequence) {
       request(model::GenerateTokenOp{"t1"}, admin),
       me(model::TokenCredential{"${email:bob}", "t1"}),
       me(model::TokenCredential{"${email:admin}", "ghost"}),
+      // Another account's live secrets: refused as made-up ones.
+      me(model::TokenCredential{"${email:admin}", "t0"}),
+      me(model::TokenCredential{"${email:bob}", "foreign"}),
+      me(model::OAuthCredential{"o0"}),
+      request(model::ProbeOp{model::Probe::tickets}, model::OAuthCredential{"foreign"}),
       request(model::ProbeOp{model::Probe::tickets}, ann_pw),
       request(malformed, admin),
       request(model::IssueOAuthOp{"o1", "ann", true, false}, admin),
