@@ -113,6 +113,15 @@ class PlainTransport final : public HttpTransport {
   void disconnect();
   void compose(const HttpRequest& request);
   bool write_all();
+  // What is known of an answer while it is read.
+  struct Answer {
+    ReadState state;
+    std::string body;
+    bool keep_alive = true;  // the connection may carry the next request
+    std::string problem;     // why it is malformed, when it is
+  };
+  ReadEnd read_final_head(Answer& a);
+  ReadEnd read_body(const HttpRequest& request, Answer& a);
   HttpResult exchange(const HttpRequest& request, const std::string& what);
   bool may_send_again(const HttpRequest& request, const HttpResult& failed) const;
 
@@ -396,80 +405,86 @@ HttpFailure PlainTransport::failure_of(ReadEnd end, const std::string& what, con
 }
 
 // One request on a ready connection, and its answer.
+// The final head (past interim 1xx answers) into `a`.
+ReadEnd PlainTransport::read_final_head(Answer& a) {
+  for (;;) {
+    std::size_t head_end = 0;
+    if (const ReadEnd e = read_head(head_end); e != ReadEnd::data) return e;
+    if (auto bad = parse_head(std::string_view(m_in).substr(0, head_end), a.state, a.keep_alive)) {
+      a.problem = *bad;
+      return ReadEnd::malformed;
+    }
+    m_in.erase(0, head_end);
+    if (a.state.head.status == 101) {
+      a.problem = "it switched protocols (101), which a request of this client never asks for";
+      return ReadEnd::malformed;
+    }
+    if (a.state.head.status >= 200) return ReadEnd::data;
+  }
+}
+
+// The body as the head frames it (RFC 9112 section 6.3) into `a`.
+ReadEnd PlainTransport::read_body(const HttpRequest& request, Answer& a) {
+  const int status = a.state.head.status;
+  if (request.method == "HEAD" || status == 204 || status == 304) return ReadEnd::data;
+  std::optional<std::string_view> transfer_encoding, content_length;
+  for (const auto& [name, value] : a.state.head.headers) {
+    if (iequals(name, "Transfer-Encoding")) transfer_encoding = value;
+    if (!iequals(name, "Content-Length")) continue;
+    if (content_length && *content_length != value) {
+      a.problem = "two different Content-Length values";
+      return ReadEnd::malformed;
+    }
+    content_length = value;
+  }
+  if (transfer_encoding) {
+    const std::string_view te = *transfer_encoding;
+    const std::size_t comma = te.rfind(',');
+    if (!iequals(trim(comma == std::string_view::npos ? te : te.substr(comma + 1)), "chunked")) {
+      a.problem = "Transfer-Encoding '" + std::string(te) + "' is not chunked, so the body cannot be framed";
+      return ReadEnd::malformed;
+    }
+    a.keep_alive = a.keep_alive && !content_length;  // both framings: do not trust the connection's state
+    return read_chunked(a.body, a.problem);
+  }
+  if (!content_length) {
+    a.keep_alive = false;
+    return read_to_close(a.body);
+  }
+  const auto length = parse_decimal(*content_length);
+  if (!length) {
+    a.problem = "Content-Length " + quote(*content_length) + " is not a number";
+    return ReadEnd::malformed;
+  }
+  a.state.declared_length = *length;
+  return *length > m_limit ? ReadEnd::too_large : read_fixed(*length, a.body);
+}
+
+// One request on a ready connection, and its answer.
 HttpResult PlainTransport::exchange(const HttpRequest& request, const std::string& what) {
   HttpResult result;
-  ReadState state;
-  std::string problem = "the response head is larger than " + std::to_string(k_max_head_bytes) + " bytes";
   m_heard = false;
-  auto fail = [&](ReadEnd end) {
-    disconnect();
-    result.failure = failure_of(end, what, state, problem);
-    return result;
-  };
   if (!write_all()) {
     disconnect();
     result.failure = http_failure::write_failed(what);
     return result;
   }
-  bool keep_alive = true;
-  for (;;) {  // interim 1xx answers come before the final one
-    std::size_t head_end = 0;
-    if (const ReadEnd e = read_head(head_end); e != ReadEnd::data) return fail(e);
-    if (auto bad = parse_head(std::string_view(m_in).substr(0, head_end), state, keep_alive)) {
-      problem = *bad;
-      return fail(ReadEnd::malformed);
-    }
-    m_in.erase(0, head_end);
-    if (state.head.status == 101) {
-      problem = "it switched protocols (101), which a request of this client never asks for";
-      return fail(ReadEnd::malformed);
-    }
-    if (state.head.status >= 200) break;
+  Answer a;
+  a.problem = "the response head is larger than " + std::to_string(k_max_head_bytes) + " bytes";
+  ReadEnd end = read_final_head(a);
+  if (end == ReadEnd::data) {
+    a.state.got_head = true;
+    end = read_body(request, a);
+    a.state.body_bytes = a.body.size();
   }
-  state.got_head = true;
-  HttpResponse& response = state.head;
-  std::string body;
-  ReadEnd end = ReadEnd::data;
-  const bool bodiless = request.method == "HEAD" || response.status == 204 || response.status == 304;
-  std::optional<std::string_view> transfer_encoding, content_length;
-  for (const auto& [name, value] : response.headers) {
-    if (iequals(name, "Transfer-Encoding")) transfer_encoding = value;
-    if (iequals(name, "Content-Length")) {
-      if (content_length && *content_length != value) {
-        problem = "two different Content-Length values";
-        return fail(ReadEnd::malformed);
-      }
-      content_length = value;
-    }
+  if (end != ReadEnd::data) {
+    disconnect();
+    result.failure = failure_of(end, what, a.state, a.problem);
+    return result;
   }
-  if (bodiless) {
-  } else if (transfer_encoding) {
-    const std::string_view te = *transfer_encoding;
-    const std::size_t comma = te.rfind(',');
-    if (!iequals(trim(comma == std::string_view::npos ? te : te.substr(comma + 1)), "chunked")) {
-      problem = "Transfer-Encoding '" + std::string(te) + "' is not chunked, so the body cannot be framed";
-      return fail(ReadEnd::malformed);
-    }
-    end = read_chunked(body, problem);
-    keep_alive = keep_alive && !content_length;  // both framings: do not trust the connection's state
-  } else if (content_length) {
-    const auto length = parse_decimal(*content_length);
-    if (!length) {
-      problem = "Content-Length " + quote(*content_length) + " is not a number";
-      return fail(ReadEnd::malformed);
-    }
-    state.declared_length = *length;
-    if (*length > m_limit) return fail(ReadEnd::too_large);
-    end = read_fixed(*length, body);
-  } else {
-    end = read_to_close(body);
-    keep_alive = false;
-  }
-  state.body_bytes = body.size();
-  if (end != ReadEnd::data) return fail(end);
-  if (!keep_alive || !m_in.empty()) disconnect();  // bytes past the answer: the connection is out of step
-  response.body = std::move(body);
-  result.response = std::move(response);
+  if (!a.keep_alive || !m_in.empty()) disconnect();  // bytes past the answer: the connection is out of step
+  a.state.head.body = std::move(a.body);
+  result.response = std::move(a.state.head);
   return result;
 }
 
