@@ -109,7 +109,7 @@ class PlainTransport final : public HttpTransport {
   // The connection, made ready for a request; nullopt when it is, else the failure.
   std::optional<HttpFailure> ready(const std::string& what);
   std::optional<HttpFailure> connect_once(const std::string& what, bool& refused);
-  bool connection_is_idle() const;
+  bool kept_connection_is_usable() const;
   void disconnect();
   void compose(const HttpRequest& request);
   bool write_all();
@@ -159,7 +159,7 @@ void PlainTransport::disconnect() {
 // A kept-alive connection the target has closed (or written to unasked)
 // since the last answer is not used again: that is how a target's idle
 // timeout shows, and sending into it would lose the request.
-bool PlainTransport::connection_is_idle() const {
+bool PlainTransport::kept_connection_is_usable() const {
   char byte;
   const ssize_t n = ::recv(m_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
@@ -204,7 +204,7 @@ std::optional<HttpFailure> PlainTransport::connect_once(const std::string& what,
 }
 
 std::optional<HttpFailure> PlainTransport::ready(const std::string& what) {
-  m_reused = m_fd >= 0 && connection_is_idle();
+  m_reused = m_fd >= 0 && kept_connection_is_usable();
   if (m_reused) return std::nullopt;
   disconnect();
   for (int attempt = 1;; ++attempt) {
