@@ -101,5 +101,16 @@ TEST(Cli, RunAgainstTheModel_PassesTheShippedSuite) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
+TEST(Cli, HttpClientChoosesWhoSpeaksHttpAndRefusesAnythingElse) {
+  const std::string scenario = testing::suite_dir() + "/tokens/another-accounts-secrets-are-refused.yaml";
+  for (const char* client : {"builtin", "httplib"}) {
+    const auto r = run_cli({"run", scenario, "--http-client", client, "--quiet"});
+    EXPECT_EQ(r.exit_code, 0) << client << ": " << r.out << r.err;
+  }
+  const auto bad = run_cli({"run", scenario, "--http-client", "curl"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "authconform run: error: --http-client must be builtin or httplib, not 'curl'\n");
+}
+
 }  // namespace
 }  // namespace authconform
