@@ -19,6 +19,7 @@ struct PolicyConfig {
   // zendesk-2026: new accounts are created after the token retirement date, so
   // generating tokens is refused (TOK-3). Off unless configured.
   bool tokens_retired = false;
+  friend bool operator==(const PolicyConfig&, const PolicyConfig&) = default;
 };
 
 // Who is calling (stage 1).

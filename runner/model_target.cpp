@@ -1,16 +1,7 @@
 #include "runner/model_target.h"
 
-#include <algorithm>
-
 namespace authconform::runner {
 namespace {
-
-bool same_users(const std::vector<ScenarioUser>& a, const std::vector<ScenarioUser>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const ScenarioUser& x, const ScenarioUser& y) {
-    return x.name == y.name && x.email == y.email && x.role == y.role && x.password == y.password &&
-           x.two_factor == y.two_factor;
-  });
-}
 
 model::AccountState opened_state(const model::PolicyModel& model, const std::vector<ScenarioUser>& users) {
   model::AccountState state = model.initial_state();
@@ -31,8 +22,7 @@ const model::AccountState& cached_opened_state(const model::PolicyModel& model,
   };
   thread_local Cache cache;
   const model::PolicyConfig& config = model.config();
-  if (!cache.filled || cache.config.policy != config.policy || cache.config.tokens_retired != config.tokens_retired ||
-      !same_users(cache.users, users)) {
+  if (!cache.filled || cache.config != config || cache.users != users) {
     cache.state = opened_state(model, users);
     cache.config = config;
     cache.users = users;

@@ -24,6 +24,7 @@ struct ScenarioUser {
   model::Role role = model::Role::end_user;
   std::string password;
   bool two_factor = false;
+  friend bool operator==(const ScenarioUser&, const ScenarioUser&) = default;
 };
 
 struct Step {
