@@ -60,10 +60,6 @@ void parse_authority(std::string_view url, std::string_view authority, ParsedUrl
   out.port = port_text.empty() ? (out.scheme == "https" ? 443 : 80) : parse_port(url, port_text);
 }
 
-std::pair<time_t, time_t> seconds_and_micros(double seconds) {
-  const auto micros = static_cast<long long>(seconds * 1e6);
-  return {static_cast<time_t>(micros / 1000000), static_cast<time_t>(micros % 1000000)};
-}
 
 // What one attempt saw, filled by httplib's callbacks.
 struct Progress {
@@ -180,20 +176,31 @@ ParsedUrl resolve_url(const ParsedUrl& base, std::string_view reference) {
   return out;
 }
 
-// --- the messages both transports give --------------------------------------
+// --- what both transports share ----------------------------------------------
+
+double request_budget_s(const HttpOptions& options) { return options.request_timeout_s + options.connect_timeout_s; }
+
+std::chrono::steady_clock::time_point request_deadline(std::chrono::steady_clock::time_point start,
+                                                       const HttpOptions& options) {
+  return start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(request_budget_s(options)));
+}
+
+std::pair<time_t, long> seconds_and_micros(double seconds) {
+  const auto micros = static_cast<long long>(seconds * 1e6);
+  return {static_cast<time_t>(micros / 1000000), static_cast<long>(micros % 1000000)};
+}
 
 namespace http_failure {
 
 using K = TargetError::Kind;
 
+namespace {
+// "0.5 s"
 std::string format_seconds(double seconds) {
   char text[32];
   std::snprintf(text, sizeof text, "%g s", seconds);
   return text;
 }
-
-namespace {
-double budget_s(const HttpOptions& options) { return options.request_timeout_s + options.connect_timeout_s; }
 
 std::optional<HttpResponse> partial_of(const ReadState& state) {
   if (!state.got_head) return std::nullopt;
@@ -222,7 +229,7 @@ HttpFailure too_large(const std::string& what, const HttpOptions& options) {
 HttpFailure deadline(const std::string& what, const ReadState& state, const HttpOptions& options) {
   const std::string where = state.got_head ? "after " + std::to_string(state.body_bytes) + " bytes of the body"
                                            : "before the response head was complete";
-  return {K::timeout, what + ": the response did not complete within " + format_seconds(budget_s(options)) +
+  return {K::timeout, what + ": the response did not complete within " + format_seconds(request_budget_s(options)) +
                           " (the request and connect timeouts together): it was still arriving, too slowly, " +
                           where, partial_of(state)};
 }
@@ -280,7 +287,6 @@ class HttplibTransport final : public HttpTransport {
   httplib::Request build(const HttpRequest& request, Progress& progress, Clock::time_point deadline);
   HttpFailure failure(httplib::Error error, const Progress& progress, double elapsed_s,
                       const std::string& what) const;
-  double budget_s() const { return m_options.request_timeout_s + m_options.connect_timeout_s; }
 
   HttpOptions m_options;
   httplib::Client m_client;
@@ -364,11 +370,10 @@ HttpFailure HttplibTransport::failure(httplib::Error error, const Progress& prog
 
 HttpResult HttplibTransport::send(const HttpRequest& request, const std::string& what) {
   const auto start = Clock::now();
-  const auto budget = std::chrono::duration<double>(budget_s());
   for (int attempt = 1;; ++attempt) {
     Progress progress;
     const auto attempt_start = Clock::now();
-    const auto deadline = attempt_start + std::chrono::duration_cast<Clock::duration>(budget);
+    const auto deadline = request_deadline(attempt_start, m_options);
     httplib::Request req = build(request, progress, deadline);
     httplib::Response res;
     httplib::Error error = httplib::Error::Success;

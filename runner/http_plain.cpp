@@ -20,6 +20,7 @@
 #include "model/header.h"
 
 #include <arpa/inet.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -40,7 +41,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t k_max_head_bytes = 64 * 1024;
 constexpr std::size_t k_read_chunk = 16 * 1024;
 
-bool iequals(std::string_view a, std::string_view b) { return model::iequals_ascii(a, b); }
+using model::iequals_ascii;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -49,9 +50,8 @@ std::string_view trim(std::string_view s) {
 }
 
 timeval timeval_of(double seconds) {
-  if (seconds < 0.001) seconds = 0.001;  // 0 would mean "no timeout"
-  const auto micros = static_cast<long long>(seconds * 1e6);
-  return {static_cast<time_t>(micros / 1000000), static_cast<suseconds_t>(micros % 1000000)};
+  const auto [whole, micros] = seconds_and_micros(std::max(seconds, 0.001));  // 0 would mean "no timeout"
+  return {whole, static_cast<suseconds_t>(micros)};
 }
 
 // Digits only, no sign, no overflow: Content-Length and the like.
@@ -225,9 +225,9 @@ void PlainTransport::compose(const HttpRequest& request) {
   bool has_host = false, has_accept = false, has_agent = false;
   for (const auto& [name, value] : request.headers) {
     m_out.append(name).append(": ").append(value).append("\r\n");
-    has_host = has_host || iequals(name, "Host");
-    has_accept = has_accept || iequals(name, "Accept");
-    has_agent = has_agent || iequals(name, "User-Agent");
+    has_host = has_host || iequals_ascii(name, "Host");
+    has_accept = has_accept || iequals_ascii(name, "Accept");
+    has_agent = has_agent || iequals_ascii(name, "User-Agent");
   }
   if (!has_host) m_out.append("Host: ").append(m_host_header).append("\r\n");
   if (!has_accept) m_out.append("Accept: */*\r\n");
@@ -318,8 +318,8 @@ std::optional<std::string> PlainTransport::parse_head(std::string_view head, Rea
     if (colon == std::string_view::npos || name.empty()) return "the header line " + quote(line) + " has no 'name:'";
     const std::string_view value = trim(line.substr(colon + 1));
     state.head.headers.emplace_back(std::string(name), std::string(value));
-    if (iequals(name, "Connection"))
-      keep_alive = iequals(value, "close") ? false : (iequals(value, "keep-alive") ? true : keep_alive);
+    if (iequals_ascii(name, "Connection"))
+      keep_alive = iequals_ascii(value, "close") ? false : (iequals_ascii(value, "keep-alive") ? true : keep_alive);
   }
   return std::nullopt;
 }
@@ -429,8 +429,8 @@ ReadEnd PlainTransport::read_body(const HttpRequest& request, Answer& a) {
   if (request.method == "HEAD" || status == 204 || status == 304) return ReadEnd::data;
   std::optional<std::string_view> transfer_encoding, content_length;
   for (const auto& [name, value] : a.state.head.headers) {
-    if (iequals(name, "Transfer-Encoding")) transfer_encoding = value;
-    if (!iequals(name, "Content-Length")) continue;
+    if (iequals_ascii(name, "Transfer-Encoding")) transfer_encoding = value;
+    if (!iequals_ascii(name, "Content-Length")) continue;
     if (content_length && *content_length != value) {
       a.problem = "two different Content-Length values";
       return ReadEnd::malformed;
@@ -440,7 +440,7 @@ ReadEnd PlainTransport::read_body(const HttpRequest& request, Answer& a) {
   if (transfer_encoding) {
     const std::string_view te = *transfer_encoding;
     const std::size_t comma = te.rfind(',');
-    if (!iequals(trim(comma == std::string_view::npos ? te : te.substr(comma + 1)), "chunked")) {
+    if (!iequals_ascii(trim(comma == std::string_view::npos ? te : te.substr(comma + 1)), "chunked")) {
       a.problem = "Transfer-Encoding '" + std::string(te) + "' is not chunked, so the body cannot be framed";
       return ReadEnd::malformed;
     }
@@ -498,8 +498,7 @@ bool PlainTransport::may_send_again(const HttpRequest& request, const HttpResult
 
 HttpResult PlainTransport::send(const HttpRequest& request, const std::string& what) {
   const auto start = Clock::now();
-  m_deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                           m_options.request_timeout_s + m_options.connect_timeout_s));
+  m_deadline = request_deadline(start, m_options);
   m_limit = m_options.max_body_bytes;
   compose(request);
   HttpResult result;

@@ -14,8 +14,10 @@
 #include "runner/http_client.h"
 
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace authconform::runner {
 
@@ -35,6 +37,14 @@ inline constexpr int k_connect_attempts = 3;
 inline constexpr std::chrono::milliseconds k_connect_backoff[] = {std::chrono::milliseconds(100),
                                                                   std::chrono::milliseconds(250)};
 
+// The most one request may take, its answer included: the request and connect
+// timeouts together, so that bytes trickling in forever are cut.
+double request_budget_s(const HttpOptions& options);
+std::chrono::steady_clock::time_point request_deadline(std::chrono::steady_clock::time_point start,
+                                                       const HttpOptions& options);
+// `seconds` as whole seconds and microseconds, as socket and cpp-httplib timeouts take them.
+std::pair<time_t, long> seconds_and_micros(double seconds);
+
 // What one request saw when it failed, for the messages below.
 struct ReadState {
   bool got_head = false;
@@ -45,7 +55,6 @@ struct ReadState {
 
 // The messages, one per way of failing; each starts with `what`.
 namespace http_failure {
-std::string format_seconds(double seconds);  // "0.5 s"
 HttpFailure cannot_connect(const std::string& what);
 HttpFailure connect_timeout(const std::string& what, const HttpOptions& options);
 HttpFailure write_failed(const std::string& what);
