@@ -210,6 +210,8 @@ class HttpSession final : public AccountSession {
 
  private:
   const Profile& profile() const { return m_config->profile; }
+  // What this account issued as the token or OAuth token `name`; null when nothing.
+  const SecretEntry* issued_entry(std::string_view kind, std::string_view name) const;
   std::string resolve(std::string_view kind, std::string_view name);
   Json user_id(std::string_view name) const;
   Json token_id(std::string_view name) const;
@@ -274,8 +276,7 @@ std::string HttpSession::resolve(std::string_view kind, std::string_view name) {
     const auto it = m_users.find(name);
     return it != m_users.end() ? it->second.email : std::string(name) + "@unknown.example";
   }
-  const auto& book = kind == "token" ? m_tokens : m_oauth;
-  if (const auto it = book.find(name); it != book.end()) return it->second.secret;
+  if (const SecretEntry* issued = issued_entry(kind, name)) return issued->secret;
   if (m_foreign && is_foreign_name(name))
     if (std::optional<std::string> foreign = m_foreign->secret(kind)) {
       remember(*foreign);
@@ -708,10 +709,15 @@ HttpSession::~HttpSession() {
   m_pool->give_back(std::move(m_account_client));
 }
 
-std::string HttpSession::issued_secret(std::string_view kind, std::string_view name) const {
+const SecretEntry* HttpSession::issued_entry(std::string_view kind, std::string_view name) const {
   const auto& book = kind == "token" ? m_tokens : m_oauth;
   const auto it = book.find(name);
-  return it == book.end() ? std::string() : it->second.secret;
+  return it == book.end() ? nullptr : &it->second;
+}
+
+std::string HttpSession::issued_secret(std::string_view kind, std::string_view name) const {
+  const SecretEntry* issued = issued_entry(kind, name);
+  return issued ? issued->secret : std::string();
 }
 
 // --- the foreign account ------------------------------------------------------
