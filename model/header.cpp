@@ -30,9 +30,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// The login suffix that selects the token path (TOK-4).
-constexpr std::string_view k_token_suffix = "/token";
-
 std::optional<ParsedHeader> parse_basic(std::string_view value) {
   auto decoded = decode_base64_strict(value);
   if (!decoded || !is_valid_utf8(*decoded)) return std::nullopt;
@@ -239,22 +236,27 @@ std::optional<std::string> render_authorization(const Credential& credential,
       credential);
 }
 
+std::optional<std::string_view> lone_email_placeholder(std::string_view email) {
+  constexpr std::string_view k_open = "${email:";
+  const std::size_t last = email.size() - 1;
+  if (!email.starts_with(k_open) || email.find_first_of("${}", k_open.size()) != last || email[last] != '}')
+    return std::nullopt;
+  return email.substr(k_open.size(), last - k_open.size());
+}
+
+bool splits_back(std::string_view login, std::string_view secret) {
+  return login.find(':') == std::string_view::npos && is_valid_utf8(login) && is_valid_utf8(secret);
+}
+
 namespace {
 
 // The email of a structured credential when it is plain text or exactly one
 // "${email:NAME}"; nullopt when only the template expander can tell.
 std::optional<std::string> simple_email(std::string_view email, const SecretResolver& resolve) {
   if (email.find("${") == std::string_view::npos) return std::string(email);
-  constexpr std::string_view k_open = "${email:";
-  const std::size_t last = email.size() - 1;
-  if (!email.starts_with(k_open) || email.find_first_of("${}", k_open.size()) != last || email[last] != '}')
-    return std::nullopt;
-  return resolve("email", email.substr(k_open.size(), last - k_open.size()));
-}
-
-// "LOGIN:SECRET" decodes back into exactly LOGIN and SECRET.
-bool splits_back(std::string_view login, std::string_view secret) {
-  return login.find(':') == std::string_view::npos && is_valid_utf8(login) && is_valid_utf8(secret);
+  const std::optional<std::string_view> user = lone_email_placeholder(email);
+  if (!user) return std::nullopt;
+  return resolve("email", *user);
 }
 
 // The direct reading of a structured credential; false when the slow path must decide.

@@ -28,6 +28,8 @@ std::optional<ParsedHeader> parse_authorization(std::string_view header);
 std::optional<std::string> decode_base64_strict(std::string_view text);
 std::string encode_base64(std::string_view bytes);
 bool is_valid_utf8(std::string_view bytes);
+// The login suffix that selects the token path (TOK-4): "EMAIL/token:SECRET".
+inline constexpr std::string_view k_token_suffix = "/token";
 bool iequals_ascii(std::string_view a, std::string_view b);
 
 // Where a credential names a secret or an email, the resolver supplies it.
@@ -49,6 +51,15 @@ std::optional<std::string> render_authorization(const Credential& credential,
 // request through this, so it is on the fuzzer's hot path). nullopt for
 // NoCredential, a bad template, or a header parse_authorization refuses.
 std::optional<ParsedHeader> parse_credential(const Credential& credential, const SecretResolver& resolve);
+
+// The fast readings of structured credentials (parse_credential here, the
+// model's identify) share these two tests of when reading directly is exact:
+// - the user NAME when `email` is exactly "${email:NAME}", else nullopt (an
+//   email with no "${" is plain text; with other placeholders only the
+//   template expander can tell);
+std::optional<std::string_view> lone_email_placeholder(std::string_view email);
+// - whether "LOGIN:SECRET" decodes back into exactly LOGIN and SECRET.
+bool splits_back(std::string_view login, std::string_view secret);
 
 // Fills the placeholders of a RawCredential template (see request.h).
 std::optional<std::string> expand_header_template(std::string_view text,

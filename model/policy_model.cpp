@@ -112,19 +112,12 @@ bool direct_login(const AccountState& s, std::string_view email, std::string_vie
     login = email;
     return true;
   }
-  constexpr std::string_view k_open = "${email:";
-  const std::size_t last = email.size() - 1;
-  if (!email.starts_with(k_open) || email.find_first_of("${}", k_open.size()) != last || email[last] != '}')
-    return false;
-  const User* user = s.find_user_by_name(email.substr(k_open.size(), last - k_open.size()));
+  const std::optional<std::string_view> name = lone_email_placeholder(email);
+  if (!name) return false;
+  const User* user = s.find_user_by_name(*name);
   if (!user) return false;
   login = user->email;
   return true;
-}
-
-// "LOGIN:SECRET" decodes back into exactly LOGIN and SECRET (header.cpp's splits_back).
-bool splits_back(std::string_view login, std::string_view secret) {
-  return login.find(':') == std::string_view::npos && is_valid_utf8(login) && is_valid_utf8(secret);
 }
 
 // What the general path decides for the common structured credentials,
@@ -141,7 +134,7 @@ std::optional<Identity> identify_directly(const AccountState& s, PolicyId policy
   }
   std::string_view login;
   if (const auto* p = std::get_if<PasswordCredential>(&credential)) {
-    if (!direct_login(s, p->email, login) || login.ends_with("/token") || !splits_back(login, p->password))
+    if (!direct_login(s, p->email, login) || login.ends_with(k_token_suffix) || !splits_back(login, p->password))
       return std::nullopt;
     return identify_password(s, policy, login, p->password, rules);
   }
