@@ -109,7 +109,7 @@ std::string redact_authorization(std::string_view header, const std::vector<std:
     return scheme + " " + reports::redact(parsed->secret);
   std::string login = parsed->login;
   if (holds_secret(login, secrets)) login = reports::redact(login);
-  if (parsed->kind == model::ParsedHeader::Kind::token) login += "/token";
+  if (parsed->kind == model::ParsedHeader::Kind::token) login += model::k_token_suffix;
   return scheme + " base64(\"" + login + ":" + reports::redact(parsed->secret) + "\")";
 }
 

@@ -114,7 +114,7 @@ bool direct_login(const model::AccountState& s, std::string_view login, std::str
     if (user == nullptr) return false;
   } else {
     if (login.find("${") != std::string_view::npos || login.find(':') != std::string_view::npos ||
-        login.ends_with("/token"))
+        login.ends_with(model::k_token_suffix))
       return false;
     user = s.find_user_by_email(login);
   }

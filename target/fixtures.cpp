@@ -27,7 +27,7 @@ std::string email_shape_error(std::string_view email) {
   });
   if (bad_char) return "'email' must not contain spaces, control characters or ':'";
   if (email.find("${") != std::string_view::npos) return "'email' must not contain '${'";
-  if (ends_with(email, "/token")) return "'email' must not end in '/token'";
+  if (ends_with(email, model::k_token_suffix)) return "'email' must not end in '/token'";
   return {};
 }
 
