@@ -155,11 +155,7 @@ std::string symbolic_secret(std::string_view kind, std::string_view name) {
   return s;
 }
 
-namespace {
-
-// Finds the '}' that closes a placeholder opened before `from`, allowing
-// nested ${...} inside (for ${base64:...}).
-std::size_t find_closing(std::string_view text, std::size_t from) {
+std::size_t find_closing_brace(std::string_view text, std::size_t from) {
   int depth = 1;
   for (std::size_t i = from; i < text.size(); ++i) {
     if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') { ++depth; ++i; }
@@ -168,36 +164,25 @@ std::size_t find_closing(std::string_view text, std::size_t from) {
   return std::string_view::npos;
 }
 
+namespace {
+
 bool expand_into(std::string_view text, const SecretResolver& resolve, std::string& out,
                  std::string* error) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto open = text.find("${", i);
-    if (open == std::string_view::npos) { out += text.substr(i); break; }
-    out += text.substr(i, open - i);
-    const auto close = find_closing(text, open + 2);
-    if (close == std::string_view::npos) {
-      if (error) *error = "unclosed '${' in header template";
-      return false;
-    }
-    const std::string_view inner = text.substr(open + 2, close - open - 2);
-    const auto colon = inner.find(':');
-    const std::string_view kind = inner.substr(0, colon);
-    const std::string_view arg = colon == std::string_view::npos ? "" : inner.substr(colon + 1);
-    if (kind == "base64") {
-      std::string plain;
-      if (!expand_into(arg, resolve, plain, error)) return false;
-      out += encode_base64(plain);
-    } else if (kind == "token" || kind == "oauth" || kind == "email") {
+  const auto literal = [&](std::string_view part) {
+    out += part;
+    return true;
+  };
+  const auto placeholder = [&](std::string_view kind, std::string_view arg) {
+    if (kind != "base64") {
       out += resolve(kind, arg);
-    } else {
-      if (error) *error = "unknown placeholder '${" + std::string(inner) +
-                          "}' (use ${token:NAME}, ${oauth:NAME}, ${email:USER} or ${base64:TEXT})";
-      return false;
+      return true;
     }
-    i = close + 1;
-  }
-  return true;
+    std::string plain;
+    if (!expand_into(arg, resolve, plain, error)) return false;
+    out += encode_base64(plain);
+    return true;
+  };
+  return walk_header_template(text, literal, placeholder, error);
 }
 
 }  // namespace

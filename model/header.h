@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <optional>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -60,6 +61,45 @@ std::optional<ParsedHeader> parse_credential(const Credential& credential, const
 std::optional<std::string_view> lone_email_placeholder(std::string_view email);
 // - whether "LOGIN:SECRET" decodes back into exactly LOGIN and SECRET.
 bool splits_back(std::string_view login, std::string_view secret);
+
+// The '}' that closes a placeholder opened before `from` in a header
+// template, nested ${...} allowed (for ${base64:...}); npos when none does.
+std::size_t find_closing_brace(std::string_view text, std::size_t from);
+
+// Walks a header template in order: `on_text(literal)` for the text between
+// placeholders, `on_placeholder(kind, arg)` for each ${token:}, ${oauth:},
+// ${email:} and ${base64:} (whose argument is itself a template: the caller
+// walks it); a callback returning false stops the walk with false. An
+// unclosed "${" or an unknown kind stops it with false and a message in
+// `error` (when not null). The one reading of the template syntax, for the
+// expander and for checks that must not build anything.
+template <class OnText, class OnPlaceholder>
+bool walk_header_template(std::string_view text, OnText&& on_text, OnPlaceholder&& on_placeholder,
+                          std::string* error = nullptr) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t open = text.find("${", i);
+    if (open == std::string_view::npos) return on_text(text.substr(i));
+    if (!on_text(text.substr(i, open - i))) return false;
+    const std::size_t close = find_closing_brace(text, open + 2);
+    if (close == std::string_view::npos) {
+      if (error) *error = "unclosed '${' in header template";
+      return false;
+    }
+    const std::string_view inner = text.substr(open + 2, close - open - 2);
+    const std::size_t colon = inner.find(':');
+    const std::string_view kind = inner.substr(0, colon);
+    const std::string_view arg = colon == std::string_view::npos ? "" : inner.substr(colon + 1);
+    if (kind != "base64" && kind != "token" && kind != "oauth" && kind != "email") {
+      if (error)
+        *error = "unknown placeholder '${" + std::string(inner) +
+                 "}' (use ${token:NAME}, ${oauth:NAME}, ${email:USER} or ${base64:TEXT})";
+      return false;
+    }
+    if (!on_placeholder(kind, arg)) return false;
+    i = close + 1;
+  }
+  return true;
+}
 
 // Fills the placeholders of a RawCredential template (see request.h).
 std::optional<std::string> expand_header_template(std::string_view text,

@@ -108,9 +108,8 @@ bool policy_cell_reachable(PolicyCell cell) {
 // that would not split or decode as written).
 bool direct_login(const model::AccountState& s, std::string_view login, std::string_view secret,
                   const model::User*& user) {
-  constexpr std::string_view k_ref = "${email:";
-  if (login.substr(0, k_ref.size()) == k_ref && login.find('}') == login.size() - 1) {
-    user = s.find_user_by_name(login.substr(k_ref.size(), login.size() - k_ref.size() - 1));
+  if (const std::optional<std::string_view> name = model::lone_email_placeholder(login)) {
+    user = s.find_user_by_name(*name);
     if (user == nullptr) return false;
   } else {
     if (login.find("${") != std::string_view::npos || login.find(':') != std::string_view::npos ||

@@ -1,5 +1,6 @@
 #include "runner/fuzz_steps.h"
 
+#include "model/header.h"
 #include "model/overloaded.h"
 
 #include <algorithm>
@@ -13,44 +14,17 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// The '}' that closes a placeholder opened before `from` (find_closing in model/header.cpp).
-std::size_t closing_brace(std::string_view text, std::size_t from) {
-  int depth = 1;
-  for (std::size_t i = from; i < text.size(); ++i) {
-    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
-      ++depth;
-      ++i;
-    } else if (text[i] == '}' && --depth == 0) {
-      return i;
-    }
-  }
-  return std::string_view::npos;
-}
-
-// Walks the placeholders of `text` as model::expand_header_template does, but
-// builds nothing (preconditions run for every generated command): false where
-// expanding fails; `missing` gets the first ${email:USER} whose user is not in
-// `state`.
+// Walks `text` as model::expand_header_template does, but builds nothing
+// (preconditions run for every generated command): false where expanding
+// fails; `missing` gets the first ${email:USER} whose user is not in `state`.
 bool scan_template(const model::AccountState& state, std::string_view text, std::string_view& missing) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t open = text.find("${", i);
-    if (open == std::string_view::npos) return true;
-    const std::size_t close = closing_brace(text, open + 2);
-    if (close == std::string_view::npos) return false;
-    const std::string_view inner = text.substr(open + 2, close - open - 2);
-    const std::size_t colon = inner.find(':');
-    const std::string_view kind = inner.substr(0, colon);
-    const std::string_view arg = colon == std::string_view::npos ? "" : inner.substr(colon + 1);
-    if (kind == "base64") {
-      if (!scan_template(state, arg, missing)) return false;
-    } else if (kind == "email") {
-      if (missing.empty() && !state.find_user_by_name(arg)) missing = arg;
-    } else if (kind != "token" && kind != "oauth") {
-      return false;
-    }
-    i = close + 1;
-  }
-  return true;
+  return model::walk_header_template(
+      text, [](std::string_view) { return true; },
+      [&](std::string_view kind, std::string_view arg) {
+        if (kind == "base64") return scan_template(state, arg, missing);
+        if (kind == "email" && missing.empty() && !state.find_user_by_name(arg)) missing = arg;
+        return true;
+      });
 }
 
 // The users that ${email:USER} placeholders in `text` name but `state` lacks.
