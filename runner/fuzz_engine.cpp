@@ -1,5 +1,6 @@
 #include "runner/fuzz_engine.h"
 
+#include "runner/account_supply.h"
 #include "runner/fuzz_generator.h"
 #include "runner/fuzz_report.h"
 
@@ -84,12 +85,11 @@ std::optional<FuzzMismatch> run_step(AccountSession& session, FuzzState& state, 
 // decisions (the state a generated sequence is run against is that same
 // state). So it runs the same steps as run_sequence on the sequence's value,
 // with the same coverage and rules, and generates nothing past a mismatch.
-SequenceRun search_sequence(Target& target, const FuzzState& initial, const rc::Random& random, int size,
+SequenceRun search_sequence(AccountSession& session, const FuzzState& initial, const rc::Random& random, int size,
                             const CoverageBias& bias, CoverageMap& coverage, std::vector<long>& rules) {
   SequenceRun run;
   FuzzState state = initial;
   SequenceDraws draws(random, size);
-  const auto session = target.open_account(fuzz_cast());
   int index = 0;
   for (std::size_t i = 0; i < draws.count(); ++i) {
     const FuzzCommandPtr command = draws.next(state, &bias);
@@ -97,7 +97,7 @@ SequenceRun search_sequence(Target& target, const FuzzState& initial, const rc::
     if (!command) throw rc::GenerationFailure("Failed to generate command after 100 tries.");
     for (const model::Request& request : as_fuzz_command(*command).requests()) {
       ++run.steps;
-      run.mismatch = run_step(*session, state, request, ++index, &coverage, &rules);
+      run.mismatch = run_step(session, state, request, ++index, &coverage, &rules);
       if (run.mismatch) return run;
     }
   }
@@ -124,7 +124,7 @@ class Fuzzer {
  private:
   void search(std::vector<JobTally>& tallies);
   void run_job(int job, JobTally& tally);
-  bool run_batch(long batch, JobTally& tally);
+  bool run_batch(long batch, JobTally& tally, AccountSupply& accounts);
   bool must_stop(long batch) const;
   long batch_length(long batch) const;
   void record_failure(Failure failure);
@@ -190,7 +190,7 @@ long Fuzzer::batch_length(long batch) const {
   return std::min<long>(k_fuzz_batch_size, m_options.runs - batch * k_fuzz_batch_size);
 }
 
-bool Fuzzer::run_batch(long batch, JobTally& tally) {
+bool Fuzzer::run_batch(long batch, JobTally& tally, AccountSupply& accounts) {
   // The bias is the job's coverage before the batch: fixed while the batch
   // (and the shrinking of its failures) generates.
   const GenerationBias bias = std::make_shared<const CoverageBias>(tally.coverage);
@@ -199,8 +199,10 @@ bool Fuzzer::run_batch(long batch, JobTally& tally) {
   for (long i = 0; i < batch_length(batch); ++i) {
     if (must_stop(batch)) return false;
     const rc::Random sequence_random = random.split();
+    std::unique_ptr<AccountSession> session = accounts.take();
     const SequenceRun run =
-        search_sequence(m_target, m_initial_state, sequence_random, size, *bias, tally.coverage, tally.rules);
+        search_sequence(*session, m_initial_state, sequence_random, size, *bias, tally.coverage, tally.rules);
+    accounts.retire(std::move(session));
     m_sequences.fetch_add(1);
     m_steps.fetch_add(run.steps);
     m_requests.fetch_add(run.steps);
@@ -219,8 +221,9 @@ bool Fuzzer::run_batch(long batch, JobTally& tally) {
 
 void Fuzzer::run_job(int job, JobTally& tally) {
   try {
+    AccountSupply accounts(m_target, fuzz_cast(), prepare_accounts_ahead(m_target, m_options.jobs));
     for (long batch = job; batch < m_total_batches; batch += m_options.jobs)
-      if (!run_batch(batch, tally)) break;
+      if (!run_batch(batch, tally, accounts)) break;
   } catch (const TargetError& e) {
     record_target_error(e, "while fuzzing");
   } catch (...) {

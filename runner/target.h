@@ -59,6 +59,9 @@ class Target {
   // method, URL, status and redacted answer (and, when the connection failed,
   // the redacted request). Call before sessions are opened on other threads.
   virtual void record_exchanges(bool on) { (void)on; }
+  // Whether opening and deleting an account are requests to a remote target
+  // (worth preparing ahead, AccountSupply) rather than in-process work.
+  virtual bool accounts_are_remote() const { return false; }
 };
 
 }  // namespace authconform::runner
