@@ -82,10 +82,12 @@ struct SecretEntry {
 struct Vars {
   TemplateVars real;
   TemplateVars shown;
+  // The operation's body already filled with `real`, when the filler kept it.
+  std::optional<std::string> real_body;
 };
 
 Vars make_vars(TemplateVars real) {
-  Vars vars{real, std::move(real)};
+  Vars vars{real, std::move(real), std::nullopt};
   for (auto& [name, value] : vars.shown)
     if (is_secret_variable(name) && value.is_string()) value = reports::redact(value.get<std::string>());
   return vars;
@@ -99,6 +101,31 @@ Vars user_vars(const std::string& name, const std::string& email, model::Role ro
                     {"password", password},
                     {"two_factor_enrolled", two_factor}});
 }
+
+// The variables of account creation for a cast of users, its body filled
+// once: a fuzz run creates an account with the same cast for every sequence,
+// and filling the users into the body was most of the client's work for it.
+// Shared by the target's sessions on all threads.
+class CastVarsCache {
+ public:
+  // Made by `make` the first time; kept while fewer than k_capacity casts are.
+  std::shared_ptr<const Vars> get(const std::vector<ScenarioUser>& users, const std::function<Vars()>& make) {
+    {
+      const std::lock_guard lock(m_mutex);
+      for (const auto& [cast, vars] : m_entries)
+        if (cast == users) return vars;
+    }
+    auto vars = std::make_shared<const Vars>(make());
+    const std::lock_guard lock(m_mutex);
+    if (m_entries.size() < k_capacity) m_entries.emplace_back(users, vars);
+    return vars;
+  }
+
+ private:
+  static constexpr std::size_t k_capacity = 16;  // a fuzz run needs 1; a suite's casts rarely repeat
+  std::mutex m_mutex;
+  std::vector<std::pair<std::vector<ScenarioUser>, std::shared_ptr<const Vars>>> m_entries;
+};
 
 // A secret for a name the target never issued: 40 hex digits derived from
 // the name, so that it looks like a real one and is the same in every run.
@@ -195,11 +222,12 @@ class HttpSession final : public AccountSession {
  public:
   // `foreign`: where unknown foreign names get their secrets; null: made-up secrets only.
   HttpSession(std::shared_ptr<const TargetConfig> config, Recording recording, std::shared_ptr<ClientPool> pool,
-              std::shared_ptr<ForeignAccount> foreign)
+              std::shared_ptr<ForeignAccount> foreign, std::shared_ptr<CastVarsCache> casts)
       : m_config(std::move(config)),
         m_recording(recording),
         m_pool(std::move(pool)),
         m_foreign(std::move(foreign)),
+        m_casts(std::move(casts)),
         m_root_client(m_pool->take(m_config->root, m_config->options)) {}
   ~HttpSession() override;
   // Creates the account with `users`. Throws TargetError.
@@ -242,6 +270,7 @@ class HttpSession final : public AccountSession {
   [[noreturn]] void foreign_user(const Sent& sent, const std::string& shown) const;
   std::string admin_oauth_id_unknown(std::string_view name) const;
 
+  Vars cast_vars(const ProfileOperation& op, const std::vector<ScenarioUser>& users) const;
   void read_account(const ProfileOperation& op, const Sent& sent);
   void read_created_users(const ProfileOperation& op, const Sent& sent,
                           const std::vector<ScenarioUser>& users);
@@ -251,6 +280,7 @@ class HttpSession final : public AccountSession {
   Recording m_recording;
   std::shared_ptr<ClientPool> m_pool;
   std::shared_ptr<ForeignAccount> m_foreign;
+  std::shared_ptr<CastVarsCache> m_casts;
   bool m_foreign_secret_sent = false;  // by the request being executed
   std::unique_ptr<HttpClient> m_root_client;
   std::unique_ptr<HttpClient> m_account_client;  // when the base URL is on another origin
@@ -405,7 +435,7 @@ Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
     ex.request_headers.emplace_back(name, render_text(value, vars.shown));
   }
   const std::optional<Json>& body = invalid_body ? op.invalid_body : op.body;
-  if (body) request.body = dump(render_json(*body, vars.real));
+  if (body) request.body = vars.real_body && !invalid_body ? *vars.real_body : dump(render_json(*body, vars.real));
   if (body && !has_header(op.headers, "Content-Type")) {
     request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
     ex.request_headers.push_back(request.headers.back());
@@ -603,24 +633,32 @@ void HttpSession::open(const std::vector<ScenarioUser>& users) {
   const ProfileOperation& op = profile().operation("create_account");
   for (const ScenarioUser& u : users) remember(u.password);
   const bool users_inline = op.body_uses("users");
-  Vars vars;
-  if (users_inline) {
-    Json real = Json::array(), shown = Json::array();
-    for (const ScenarioUser& u : users) {
-      const Vars uv = user_vars(u.name, email_of(u), u.role, u.password, u.two_factor);
-      real.push_back(render_json(*op.user_item, uv.real));
-      shown.push_back(render_json(*op.user_item, uv.shown));
-    }
-    vars.real["users"] = std::move(real);
-    vars.shown["users"] = std::move(shown);
-  }
-  const Sent sent = send(op, vars, std::nullopt);
+  static const Vars no_vars;
+  const std::shared_ptr<const Vars> vars =
+      users_inline ? m_casts->get(users, [&] { return cast_vars(op, users); }) : nullptr;
+  const Sent sent = send(op, vars ? *vars : no_vars, std::nullopt);
   if (classify_status(op.responses, sent.response.status) != model::OutcomeKind::ok)
     fail(Kind::unclassifiable, sent, "creating a sandbox account failed (" + describe_rules(op.responses) +
                                          "): " + snippet(sent));
   read_account(op, sent);
   if (users_inline && !users.empty()) read_created_users(op, sent, users);
   else for (const ScenarioUser& u : users) add_user(u);
+}
+
+// The users filled into the profile's user item, twice (real and shown),
+// and the body filled with the real ones.
+Vars HttpSession::cast_vars(const ProfileOperation& op, const std::vector<ScenarioUser>& users) const {
+  Json real = Json::array(), shown = Json::array();
+  for (const ScenarioUser& u : users) {
+    const Vars uv = user_vars(u.name, email_of(u), u.role, u.password, u.two_factor);
+    real.push_back(render_json(*op.user_item, uv.real));
+    shown.push_back(render_json(*op.user_item, uv.shown));
+  }
+  Vars vars;
+  vars.real["users"] = std::move(real);
+  vars.shown["users"] = std::move(shown);
+  if (op.body) vars.real_body = dump(render_json(*op.body, vars.real));
+  return vars;
 }
 
 void HttpSession::read_account(const ProfileOperation& op, const Sent& sent) {
@@ -761,23 +799,25 @@ class HttpTarget final : public Target {
     config->profile = std::move(profile);
     m_config = std::move(config);
     m_foreign = std::make_shared<ForeignAccount>([config = m_config, pool = m_pool] {
-      return std::make_unique<HttpSession>(config, Recording::off, pool, nullptr);
+      return std::make_unique<HttpSession>(config, Recording::off, pool, nullptr, std::make_shared<CastVarsCache>());
     });
   }
 
   std::unique_ptr<AccountSession> open_account(const std::vector<ScenarioUser>& users) override {
-    auto session = std::make_unique<HttpSession>(m_config, m_recording, m_pool, m_foreign);
+    auto session = std::make_unique<HttpSession>(m_config, m_recording, m_pool, m_foreign, m_casts);
     session->open(users);
     return session;
   }
 
   std::string describe() const override { return m_config->options.url; }
   void record_exchanges(bool on) override { m_recording = on ? Recording::on : Recording::off; }
+  bool accounts_are_remote() const override { return true; }
 
  private:
   std::shared_ptr<const TargetConfig> m_config;
   Recording m_recording = Recording::on;
   std::shared_ptr<ClientPool> m_pool = std::make_shared<ClientPool>();
+  std::shared_ptr<CastVarsCache> m_casts = std::make_shared<CastVarsCache>();
   std::shared_ptr<ForeignAccount> m_foreign;  // after m_config, which it uses
 };
 
