@@ -154,6 +154,8 @@ std::string dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+constexpr const char* k_json_content_type = "application/json; charset=utf-8";
+
 bool has_header(const HeaderList& headers, std::string_view name) {
   for (const auto& header : headers)
     if (model::iequals_ascii(header.first, name)) return true;
@@ -164,13 +166,26 @@ std::string email_of(const ScenarioUser& user) {
   return user.email.empty() ? user.name + "@example.test" : user.email;
 }
 
-// One answer and its report form. Its body is parsed as JSON on first use:
-// most answers are read by their status alone.
+// What a request was made of, to show it in a report later; valid while
+// the arguments of the send() that made it are.
+struct RequestMade {
+  const ProfileOperation* op;
+  const Vars* vars;
+  std::string_view origin;  // of the client it went through
+  std::string_view prefix;  // of the root or the account's base URL
+  bool invalid_body;
+};
+
+// One answer, with its report form: complete when the session records,
+// else status and time only (HttpSession::exchange_of fills in the rest
+// for an error). Its body is parsed as JSON on first use: most answers are
+// read by their status alone.
 class Sent {
  public:
-  Sent(HttpResponse r, Exchange e) : response(std::move(r)), exchange(std::move(e)) {}
+  Sent(HttpResponse r, Exchange e, RequestMade m) : response(std::move(r)), exchange(std::move(e)), made(m) {}
   HttpResponse response;
   Exchange exchange;
+  RequestMade made;
 
   // The body as JSON; null when it is empty or not JSON.
   const Json* json() const {
@@ -233,6 +248,9 @@ class HttpSession final : public AccountSession {
   // Creates the account with `users`. Throws TargetError.
   void open(const std::vector<ScenarioUser>& users);
   Observation execute(const model::Request& request) override;
+  // `report`: whether the observation's exchange is in report form (when
+  // off, it holds the status and time only).
+  Observation execute(const model::Request& request, Recording report);
   // The secret this account issued under `name` ("" when none): for ForeignAccount.
   std::string issued_secret(std::string_view kind, std::string_view name) const;
 
@@ -253,7 +271,11 @@ class HttpSession final : public AccountSession {
   void harvest_secrets(const ProfileOperation& op, const Sent& sent);
 
   [[noreturn]] void fail(Kind kind, const Sent& sent, const std::string& message) const;
-  // The exchange of `sent` with its redacted answer (filled here when the session does not record).
+  // The request of `made` as reports show it; with its body and Authorization
+  // header when `auth` is given (the send()'s).
+  Exchange shown_request(const RequestMade& made, const std::optional<std::string>* auth) const;
+  // The exchange of `sent` with its redacted answer (its request filled in
+  // here when the session does not record).
   Exchange exchange_of(const Sent& sent) const;
   std::string snippet(const Sent& sent) const;
   const Json& field(const Sent& sent, const ProfileOperation& op, std::string_view name) const;
@@ -427,41 +449,53 @@ Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
   request.method = op.method;
   const std::string& prefix = (at_root ? m_config->root : m_base).prefix;
   request.path = prefix + render_path(op.path, vars.real);
-  Exchange ex;  // what reports and messages show: rendered with the shown (redacted) values
-  ex.method = op.method;
-  ex.url = client.origin_text() + prefix + render_path(op.path, vars.shown);
-  for (const auto& [name, value] : op.headers) {
-    request.headers.emplace_back(name, render_text(value, vars.real));
-    ex.request_headers.emplace_back(name, render_text(value, vars.shown));
-  }
+  for (const auto& [name, value] : op.headers) request.headers.emplace_back(name, render_text(value, vars.real));
   const std::optional<Json>& body = invalid_body ? op.invalid_body : op.body;
   if (body) request.body = vars.real_body && !invalid_body ? *vars.real_body : dump(render_json(*body, vars.real));
-  if (body && !has_header(op.headers, "Content-Type")) {
-    request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
-    ex.request_headers.push_back(request.headers.back());
-  }
+  if (body && !has_header(op.headers, "Content-Type"))
+    request.headers.emplace_back("Content-Type", k_json_content_type);
   if (auth) request.headers.emplace_back("Authorization", *auth);
+  const RequestMade made{&op, &vars, client.origin_text(), prefix, invalid_body};
   HttpResult result = client.send(request);
-  ex.elapsed_ms = result.elapsed_ms;
   // The redacted request costs more than the request itself: only for a
   // report (recording) or an error.
-  const bool report_request = m_recording == Recording::on || result.failure;
-  if (report_request && body)
-    ex.request_body = truncate_for_report(redact_secrets(dump(render_json(*body, vars.shown)), m_secrets));
-  if (report_request && auth) ex.request_headers.emplace_back("Authorization", redact_authorization(*auth, m_secrets));
   if (result.failure) {
+    Exchange ex = shown_request(made, &auth);
+    ex.elapsed_ms = result.elapsed_ms;
     if (result.failure->partial) ex.status = result.failure->partial->status;
     throw TargetError(result.failure->kind, result.failure->message, std::move(ex));
   }
-  Sent sent(std::move(*result.response), std::move(ex));
-  sent.exchange.status = sent.response.status;
+  Exchange ex = m_recording == Recording::on ? shown_request(made, &auth) : Exchange{};
+  ex.status = result.response->status;
+  ex.elapsed_ms = result.elapsed_ms;
+  Sent sent(std::move(*result.response), std::move(ex), made);
   harvest_secrets(op, sent);
   if (m_recording == Recording::on) sent.exchange = exchange_of(sent);
   return sent;
 }
 
+Exchange HttpSession::shown_request(const RequestMade& made, const std::optional<std::string>* auth) const {
+  const ProfileOperation& op = *made.op;
+  const TemplateVars& shown = made.vars->shown;
+  Exchange ex;
+  ex.method = op.method;
+  ex.url = std::string(made.origin) + std::string(made.prefix) + render_path(op.path, shown);
+  for (const auto& [name, value] : op.headers) ex.request_headers.emplace_back(name, render_text(value, shown));
+  const std::optional<Json>& body = made.invalid_body ? op.invalid_body : op.body;
+  if (body && !has_header(op.headers, "Content-Type")) ex.request_headers.emplace_back("Content-Type", k_json_content_type);
+  if (!auth) return ex;
+  if (body) ex.request_body = truncate_for_report(redact_secrets(dump(render_json(*body, shown)), m_secrets));
+  if (*auth) ex.request_headers.emplace_back("Authorization", redact_authorization(**auth, m_secrets));
+  return ex;
+}
+
 Exchange HttpSession::exchange_of(const Sent& sent) const {
   Exchange ex = sent.exchange;
+  if (ex.url.empty()) {  // not recorded: the request without its body and Authorization
+    ex = shown_request(sent.made, nullptr);
+    ex.status = sent.exchange.status;
+    ex.elapsed_ms = sent.exchange.elapsed_ms;
+  }
   if (ex.response_body.empty() && !sent.response.body.empty())
     ex.response_body = truncate_for_report(redact_secrets(sent.response.body, m_secrets));
   return ex;
@@ -486,10 +520,9 @@ std::string HttpSession::snippet(const Sent& sent) const {
 }
 
 void HttpSession::fail(Kind kind, const Sent& sent, const std::string& message) const {
-  throw TargetError(kind,
-                    sent.exchange.method + " " + sent.exchange.url + " answered " +
-                        std::to_string(sent.response.status) + ": " + message,
-                    exchange_of(sent));
+  Exchange ex = exchange_of(sent);
+  std::string text = ex.method + " " + ex.url + " answered " + std::to_string(sent.response.status) + ": " + message;
+  throw TargetError(kind, std::move(text), std::move(ex));
 }
 
 const Json& HttpSession::field(const Sent& sent, const ProfileOperation& op, std::string_view name) const {
@@ -713,14 +746,16 @@ void HttpSession::read_created_users(const ProfileOperation& op, const Sent& sen
 
 void HttpSession::add_user(const ScenarioUser& user) {
   const model::AddUserOp op{user.name, email_of(user), user.role, user.password, user.two_factor};
-  const Observation seen = execute(model::Request{op, model::NoCredential{}});
+  const Observation seen = execute(model::Request{op, model::NoCredential{}}, Recording::on);
   if (seen.outcome != model::Outcome::ok())
     throw TargetError(Kind::unclassifiable, "adding the user '" + user.name + "' to a new account gave " +
                                                 model::to_string(seen.outcome) + ", not ok",
                       seen.exchange);
 }
 
-Observation HttpSession::execute(const model::Request& request) {
+Observation HttpSession::execute(const model::Request& request) { return execute(request, m_recording); }
+
+Observation HttpSession::execute(const model::Request& request, Recording report) {
   m_foreign_secret_sent = false;
   const ProfileOperation& op = profile().operation(model::operation_name(request.op));
   if (const auto* add = std::get_if<model::AddUserOp>(&request.op)) remember(add->password);
@@ -729,9 +764,10 @@ Observation HttpSession::execute(const model::Request& request) {
   const std::optional<std::string> auth =
       model::is_fixture(request.op) ? std::nullopt : authorization(request.credential);
   const auto* update = std::get_if<model::UpdateSettingsOp>(&request.op);
-  const Sent sent = send(op, vars, auth, update && update->malformed);
+  Sent sent = send(op, vars, auth, update && update->malformed);
   model::Outcome outcome = classify(op, request.op, sent);
-  return Observation{std::move(outcome), sent.exchange};
+  if (report == Recording::on && m_recording == Recording::off) sent.exchange = exchange_of(sent);
+  return Observation{std::move(outcome), std::move(sent.exchange)};
 }
 
 HttpSession::~HttpSession() {
