@@ -635,6 +635,10 @@ const std::vector<std::string>& malformed_headers() {
       "Digest username=\"eve\"",
       "Token ${token:t1}",
       "Bearer",
+      // A tab is not the space that must follow the scheme (policy.md §1): both
+      // are unknown schemes, refused, where a lax reader would take them.
+      "Basic\t" + model::encode_base64(std::string(k_unknown_email) + ":xy"),
+      "Bearer\t${oauth:admin-oauth}",
       // Not "": HTTP stacks may drop an empty header, which is then no header (ANO-1).
   };
   return k_headers;
