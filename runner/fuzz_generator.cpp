@@ -445,7 +445,7 @@ Credential StepMaker::password_right() {
 
 Credential StepMaker::password_wrong() {
   const User& u = m_c.pick(m_a.users);
-  switch (m_c.weighted({35, 20, 20, 25})) {
+  switch (m_c.weighted({35, 20, 20, 10, 15})) {
     case 0: return model::PasswordCredential{login_of(u), "wrong-pw"};
     case 1: return model::PasswordCredential{login_of(u), ""};
     case 2: {
@@ -454,6 +454,9 @@ Credential StepMaker::password_wrong() {
       std::erase(old, u.password);
       return model::PasswordCredential{login_of(u), m_c.pick(old)};
     }
+    case 3:  // the right one with a space around: passwords are not trimmed
+      if (u.password == model::k_unknowable_password) break;
+      return model::PasswordCredential{login_of(u), m_c.percent(50) ? u.password + " " : " " + u.password};
     default: break;
   }
   return model::PasswordCredential{std::string(k_unknown_email), "eve-pw-1"};

@@ -196,7 +196,7 @@ TEST(FuzzEngine, TokensWorkWhenOff_ShrinksToTheMinimalSequence) {
 
 TEST(FuzzEngine, EndUserSeesTickets_ShrinksToTwoSteps) {
   MutatedTarget target({}, end_user_sees_tickets);
-  const FuzzResult r = run_fuzz(target, testing::fuzz_options(3, 500));
+  const FuzzResult r = run_fuzz(target, testing::fuzz_options(14, 500));
   ASSERT_EQ(r.verdict, FuzzVerdict::failed);
   EXPECT_EQ(step_lines(*r.counterexample), (std::vector<std::string>{
                                                "set accepted_api_agreement=true, end_user_password_access=on by OAuth token admin-oauth",
@@ -356,7 +356,7 @@ TEST(FuzzEngine, Progress_ReportsEveryPhaseAndTheMismatch) {
     void on_event(const std::string& line) override { events.push_back(line); }
   } progress;
   MutatedTarget target({}, end_user_sees_tickets);
-  run_fuzz(target, testing::fuzz_options(3, 500), &progress);
+  run_fuzz(target, testing::fuzz_options(14, 500), &progress);
   EXPECT_EQ(progress.phases.back(), FuzzPhase::done);
   EXPECT_NE(std::find(progress.phases.begin(), progress.phases.end(), FuzzPhase::shrinking), progress.phases.end());
   ASSERT_EQ(progress.events.size(), 3u);
