@@ -164,6 +164,19 @@ std::size_t find_closing_brace(std::string_view text, std::size_t from) {
   return std::string_view::npos;
 }
 
+std::string swap_case(std::string_view text) {
+  std::string out(text);
+  bool swapped = false;
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    else if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    else continue;
+    swapped = true;
+  }
+  if (!swapped) out += '~';
+  return out;
+}
+
 namespace {
 
 bool expand_into(std::string_view text, const SecretResolver& resolve, std::string& out,
@@ -173,13 +186,13 @@ bool expand_into(std::string_view text, const SecretResolver& resolve, std::stri
     return true;
   };
   const auto placeholder = [&](std::string_view kind, std::string_view arg) {
-    if (kind != "base64") {
+    if (!is_nested_placeholder(kind)) {
       out += resolve(kind, arg);
       return true;
     }
     std::string plain;
     if (!expand_into(arg, resolve, plain, error)) return false;
-    out += encode_base64(plain);
+    out += kind == "base64" ? encode_base64(plain) : swap_case(plain);
     return true;
   };
   return walk_header_template(text, literal, placeholder, error);

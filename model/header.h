@@ -28,6 +28,10 @@ std::optional<ParsedHeader> parse_authorization(std::string_view header);
 // Strict RFC 4648 §4 base64 (padding required, no whitespace); nullopt otherwise.
 std::optional<std::string> decode_base64_strict(std::string_view text);
 std::string encode_base64(std::string_view bytes);
+// TEXT with every ASCII letter in the other case; TEXT without an ASCII
+// letter gets a '~' appended: the result never equals TEXT (a near miss of a
+// secret, for ${swapcase:...}).
+std::string swap_case(std::string_view text);
 bool is_valid_utf8(std::string_view bytes);
 // The login suffix that selects the token path (TOK-4): "EMAIL/token:SECRET".
 inline constexpr std::string_view k_token_suffix = "/token";
@@ -66,10 +70,13 @@ bool splits_back(std::string_view login, std::string_view secret);
 // template, nested ${...} allowed (for ${base64:...}); npos when none does.
 std::size_t find_closing_brace(std::string_view text, std::size_t from);
 
+// The placeholders whose argument is itself a template: ${base64:} and ${swapcase:}.
+inline bool is_nested_placeholder(std::string_view kind) { return kind == "base64" || kind == "swapcase"; }
+
 // Walks a header template in order: `on_text(literal)` for the text between
 // placeholders, `on_placeholder(kind, arg)` for each ${token:}, ${oauth:},
-// ${email:} and ${base64:} (whose argument is itself a template: the caller
-// walks it); a callback returning false stops the walk with false. An
+// ${email:}, ${base64:} and ${swapcase:} (whose arguments are themselves
+// templates: the caller walks them); a callback returning false stops the walk with false. An
 // unclosed "${" or an unknown kind stops it with false and a message in
 // `error` (when not null). The one reading of the template syntax, for the
 // expander and for checks that must not build anything.
@@ -89,10 +96,10 @@ bool walk_header_template(std::string_view text, OnText&& on_text, OnPlaceholder
     const std::size_t colon = inner.find(':');
     const std::string_view kind = inner.substr(0, colon);
     const std::string_view arg = colon == std::string_view::npos ? "" : inner.substr(colon + 1);
-    if (kind != "base64" && kind != "token" && kind != "oauth" && kind != "email") {
+    if (!is_nested_placeholder(kind) && kind != "token" && kind != "oauth" && kind != "email") {
       if (error)
         *error = "unknown placeholder '${" + std::string(inner) +
-                 "}' (use ${token:NAME}, ${oauth:NAME}, ${email:USER} or ${base64:TEXT})";
+                 "}' (use ${token:NAME}, ${oauth:NAME}, ${email:USER}, ${base64:TEXT} or ${swapcase:TEXT})";
       return false;
     }
     if (!on_placeholder(kind, arg)) return false;

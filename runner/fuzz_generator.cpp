@@ -182,6 +182,8 @@ class StepMaker {
   Credential password_wrong();
   Credential token_credential(CredentialKind kind);
   Credential oauth_credential(CredentialKind kind);
+  Credential odd_token(const std::string& login, const std::string& token);
+  Credential odd_bearer(const std::string& name);
   const User& pick_user(const std::vector<const User*>& users, CredentialKind kind);
   std::string login_of(const User& u);
 
@@ -470,9 +472,23 @@ Credential StepMaker::token_credential(CredentialKind kind) {
   for (const User& u : m_a.users) all.push_back(&u);
   const std::string login =
       m_c.percent(10) ? std::string(k_unknown_email) : login_of(pick_user(all, kind));
-  if (m_c.percent(10))
-    return model::RawCredential{std::string(k_odd_token_prefix) + login + std::string(k_odd_token_middle) + token + "}}"};
+  if (m_c.percent(10)) return odd_token(login, token);
   return model::TokenCredential{login, token};
+}
+
+// The token credential written unusually: its scheme in other letter cases,
+// or (a near miss) its secret in the other case, which a target comparing
+// secrets without case takes.
+Credential StepMaker::odd_token(const std::string& login, const std::string& token) {
+  if (m_c.percent(70))
+    return model::RawCredential{std::string(k_odd_token_prefix) + login + std::string(k_odd_token_middle) + token + "}}"};
+  return model::RawCredential{"Basic ${base64:" + login + "/token:${swapcase:${token:" + token + "}}}"};
+}
+
+// The same for a Bearer credential: odd scheme case and spacing, or the secret in the other case.
+Credential StepMaker::odd_bearer(const std::string& name) {
+  if (m_c.percent(70)) return model::RawCredential{std::string(k_odd_bearer_prefix) + name + "} "};
+  return model::RawCredential{"Bearer ${swapcase:${oauth:" + name + "}}"};
 }
 
 Credential StepMaker::oauth_credential(CredentialKind kind) {
@@ -483,7 +499,7 @@ Credential StepMaker::oauth_credential(CredentialKind kind) {
   for (const std::string& n : names)
     weights.push_back(unvisited(kind, role_of(*m_a.find_user_by_name(m_a.find_oauth(n)->owner))) ? k_boost : 1);
   const std::string& name = names[m_c.weighted(weights)];
-  if (m_c.percent(10)) return model::RawCredential{std::string(k_odd_bearer_prefix) + name + "} "};
+  if (m_c.percent(10)) return odd_bearer(name);
   return model::OAuthCredential{name};
 }
 

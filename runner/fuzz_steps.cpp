@@ -21,7 +21,7 @@ bool scan_template(const model::AccountState& state, std::string_view text, std:
   return model::walk_header_template(
       text, [](std::string_view) { return true; },
       [&](std::string_view kind, std::string_view arg) {
-        if (kind == "base64") return scan_template(state, arg, missing);
+        if (model::is_nested_placeholder(kind)) return scan_template(state, arg, missing);
         if (kind == "email" && missing.empty() && !state.find_user_by_name(arg)) missing = arg;
         return true;
       });

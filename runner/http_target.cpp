@@ -317,10 +317,12 @@ class HttpSession final : public AccountSession {
 
 // --- names, IDs and secrets ------------------------------------------------
 
+// The secret and its ${swapcase:} near miss, which is as good as the secret
+// to a target that ignores case.
 void HttpSession::remember(const std::string& secret) {
   if (secret.empty()) return;
-  if (std::find(m_secrets.begin(), m_secrets.end(), secret) == m_secrets.end())
-    m_secrets.push_back(secret);
+  for (std::string form : {secret, model::swap_case(secret)})
+    if (std::find(m_secrets.begin(), m_secrets.end(), form) == m_secrets.end()) m_secrets.push_back(std::move(form));
 }
 
 std::string HttpSession::resolve(std::string_view kind, std::string_view name) {
