@@ -2,6 +2,9 @@
 // the Authorization header"), below the level of decisions.
 #include "tests/model/model_test_support.h"
 
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
 #include <map>
 
 namespace authconform::model::tests {
@@ -173,6 +176,21 @@ TEST(RenderAuthorization, BadTemplate_ReportsAnError) {
 TEST(ExpandHeaderTemplate, LiteralTextIsKept) {
   EXPECT_EQ(expand_header_template("Basic abc$ def", resolve), "Basic abc$ def");
   EXPECT_EQ(expand_header_template("${email:ann}", resolve), "ann@x.test");
+}
+
+TEST(ExpandHeaderTemplate, SwapcaseFillsItsTemplateAndSwapsEveryAsciiLetter) {
+  EXPECT_EQ(expand_header_template("Bearer ${swapcase:${oauth:o1}}", resolve), "Bearer secret-OAUTH-O1");
+  EXPECT_EQ(expand_header_template("Basic ${base64:${email:al}/token:${swapcase:aB-\xc3\xa4}}", resolve),
+            "Basic " + encode_base64("al@x.test/token:Ab-\xc3\xa4"));
+  EXPECT_EQ(swap_case("3f9A"), "3F9a");
+  EXPECT_EQ(swap_case("1234"), "1234~");  // no letter: made different anyway
+  EXPECT_EQ(swap_case(""), "~");
+}
+
+// A near miss is never the secret itself, whatever the secret.
+RC_GTEST_PROP(ExpandHeaderTemplate, SwapcaseNeverGivesBackItsInput, (const std::string& text)) {
+  RC_ASSERT(swap_case(text) != text);
+  RC_ASSERT(swap_case(text).size() >= text.size());
 }
 
 TEST(SymbolicSecret, CannotBeWrittenLiterallyAndIsDistinctPerName) {
