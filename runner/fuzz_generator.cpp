@@ -476,13 +476,18 @@ Credential StepMaker::token_credential(CredentialKind kind) {
   return model::TokenCredential{login, token};
 }
 
-// The token credential written unusually: its scheme in other letter cases,
-// or (a near miss) its secret in the other case, which a target comparing
-// secrets without case takes.
+// The token credential written unusually: its scheme in other letter cases;
+// or a near miss that a lax target takes: the secret in the other case (a
+// case-insensitive lookup), with one character more (a prefix comparison),
+// or the suffix as "/TOKEN" (a suffix matched without case).
 Credential StepMaker::odd_token(const std::string& login, const std::string& token) {
-  if (m_c.percent(70))
-    return model::RawCredential{std::string(k_odd_token_prefix) + login + std::string(k_odd_token_middle) + token + "}}"};
-  return model::RawCredential{"Basic ${base64:" + login + "/token:${swapcase:${token:" + token + "}}}"};
+  const std::string secret = "${token:" + token + "}";
+  switch (m_c.weighted({55, 15, 15, 15})) {
+    case 0: return model::RawCredential{std::string(k_odd_token_prefix) + login + std::string(k_odd_token_middle) + token + "}}"};
+    case 1: return model::RawCredential{"Basic ${base64:" + login + "/token:${swapcase:" + secret + "}}"};
+    case 2: return model::RawCredential{"Basic ${base64:" + login + "/token:" + secret + "0}"};
+    default: return model::RawCredential{"Basic ${base64:" + login + "/TOKEN:" + secret + "}"};
+  }
 }
 
 // The same for a Bearer credential: odd scheme case and spacing, or the secret in the other case.
