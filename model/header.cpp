@@ -152,7 +152,16 @@ std::string symbolic_secret(std::string_view kind, std::string_view name) {
   s += kind;
   s += '\x02';
   s += name;
+  s += '\x03';
   return s;
+}
+
+std::string_view symbolic_secret_name(std::string_view secret, std::string_view kind) {
+  const std::size_t head = kind.size() + 2;  // \x02KIND\x02
+  if (secret.size() < head + 1 || secret[0] != '\x02' || secret.substr(1, kind.size()) != kind ||
+      secret[head - 1] != '\x02' || secret.back() != '\x03')
+    return {};
+  return secret.substr(head, secret.size() - head - 1);
 }
 
 std::size_t find_closing_brace(std::string_view text, std::size_t from) {

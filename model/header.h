@@ -113,8 +113,12 @@ std::optional<std::string> expand_header_template(std::string_view text,
                                                   const SecretResolver& resolve,
                                                   std::string* error = nullptr);
 
-// The model's stand-in for the secret of token/OAuth token NAME. No header a
-// scenario writes literally can contain it (it starts with a control byte).
+// The model's stand-in for the secret of token/OAuth token NAME:
+// "\x02KIND\x02NAME\x03". No header a scenario writes literally can contain
+// it (control bytes), and the closing byte keeps a near miss such as
+// "${token:f19}0" from reading as another token's secret ("f190").
 std::string symbolic_secret(std::string_view kind, std::string_view name);
+// The NAME of a symbolic secret of `kind`; "" when `secret` is none.
+std::string_view symbolic_secret_name(std::string_view secret, std::string_view kind);
 
 }  // namespace authconform::model

@@ -9,14 +9,6 @@ namespace {
 
 using R = RuleId;
 
-constexpr std::string_view k_token_prefix = "\x02token\x02";
-constexpr std::string_view k_oauth_prefix = "\x02oauth\x02";
-
-// The name behind a model secret, or "" when the secret is not one of ours.
-std::string_view symbolic_name(std::string_view secret, std::string_view prefix) {
-  if (secret.substr(0, prefix.size()) != prefix) return {};
-  return secret.substr(prefix.size());
-}
 
 Identity unauthorized() { return {Identity::Kind::unauthorized, {}, nullptr}; }
 Identity anonymous() { return {Identity::Kind::anonymous, {}, nullptr}; }
@@ -42,7 +34,7 @@ Identity identify_bearer_name(const AccountState& s, std::string_view name, std:
 }
 
 Identity identify_bearer(const AccountState& s, std::string_view secret, std::vector<R>& rules) {
-  return identify_bearer_name(s, symbolic_name(secret, k_oauth_prefix), rules);
+  return identify_bearer_name(s, symbolic_secret_name(secret, "oauth"), rules);
 }
 
 // `name`: the API token name the secret stands for ("" for none of ours).
@@ -169,7 +161,7 @@ Identity PolicyModel::identify(const AccountState& s, const Credential& credenti
   switch (parsed->kind) {
     case ParsedHeader::Kind::bearer: return identify_bearer(s, parsed->secret, rules);
     case ParsedHeader::Kind::token:
-      return identify_token(s, parsed->login, symbolic_name(parsed->secret, k_token_prefix), rules);
+      return identify_token(s, parsed->login, symbolic_secret_name(parsed->secret, "token"), rules);
     case ParsedHeader::Kind::password:
       return identify_password(s, m_config.policy, parsed->login, parsed->secret, rules);
   }

@@ -24,12 +24,6 @@ CellRole cell_role(const model::User* user) {
   return CellRole::none;
 }
 
-// The symbolic name behind a model secret ("" when it is not one).
-std::string_view name_in_secret(std::string_view secret, std::string_view kind) {
-  const std::string prefix = model::symbolic_secret(kind, "");
-  if (secret.substr(0, prefix.size()) != prefix) return {};
-  return secret.substr(prefix.size());
-}
 
 CredentialClass classify_bearer(const model::AccountState& s, std::string_view name) {
   const model::OAuthToken* token = name.empty() ? nullptr : s.find_oauth(name);
@@ -149,9 +143,9 @@ CredentialClass classify_credential(const model::AccountState& s, const model::C
   const auto parsed = model::parse_credential(credential, resolve);
   if (!parsed) return {CredentialKind::malformed, CellRole::none};
   switch (parsed->kind) {
-    case model::ParsedHeader::Kind::bearer: return classify_bearer(s, name_in_secret(parsed->secret, "oauth"));
+    case model::ParsedHeader::Kind::bearer: return classify_bearer(s, model::symbolic_secret_name(parsed->secret, "oauth"));
     case model::ParsedHeader::Kind::token:
-      return classify_token(s, s.find_user_by_email(parsed->login), name_in_secret(parsed->secret, "token"));
+      return classify_token(s, s.find_user_by_email(parsed->login), model::symbolic_secret_name(parsed->secret, "token"));
     case model::ParsedHeader::Kind::password:
       return classify_password(s, s.find_user_by_email(parsed->login), parsed->secret);
   }

@@ -193,6 +193,16 @@ RC_GTEST_PROP(ExpandHeaderTemplate, SwapcaseNeverGivesBackItsInput, (const std::
   RC_ASSERT(swap_case(text).size() >= text.size());
 }
 
+TEST(SymbolicSecret, ItsNameReadsBackAndANearMissIsNoOnesSecret) {
+  EXPECT_EQ(symbolic_secret_name(symbolic_secret("token", "f19"), "token"), "f19");
+  EXPECT_EQ(symbolic_secret_name(symbolic_secret("token", "f19"), "oauth"), "");
+  // "${token:f19}0" is not the secret of a token named "f190".
+  EXPECT_EQ(symbolic_secret_name(symbolic_secret("token", "f19") + "0", "token"), "");
+  EXPECT_EQ(symbolic_secret_name("0" + symbolic_secret("oauth", "o1"), "oauth"), "");
+  EXPECT_EQ(symbolic_secret_name(swap_case(symbolic_secret("token", "t1")), "token"), "");
+  EXPECT_EQ(symbolic_secret_name("", "token"), "");
+}
+
 TEST(SymbolicSecret, CannotBeWrittenLiterallyAndIsDistinctPerName) {
   const std::string t1 = symbolic_secret("token", "t1");
   ASSERT_FALSE(t1.empty());
