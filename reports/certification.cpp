@@ -71,13 +71,23 @@ std::vector<model::RuleId> of_stage(const std::vector<model::RuleId>& rules, boo
   return out;
 }
 
-}  // namespace
+// A refusal whose reason names a state the model's decision did not refuse
+// on: the target acted on another state (an agreement withdrawn, token
+// access flipped, tokens uncounted), which an earlier step may have caused.
+// The rules that govern that state are implicated too.
+std::vector<model::RuleId> state_rules(const model::Outcome& expected, const model::Outcome& observed) {
+  using R = model::RuleId;
+  if (observed.kind != model::OutcomeKind::forbidden || observed == expected) return {};
+  switch (observed.reason) {
+    case model::Reason::agreement_not_accepted: return {R::ACT_2, R::ACT_3};
+    case model::Reason::token_access_disabled: return {R::TOK_2, R::TOK_3};
+    case model::Reason::token_limit_reached: return {R::TOK_8};
+    default: return {};
+  }
+}
 
-// The rules a failing step implicates: the stage where model and target part.
-// A difference in who is calling blames the identity rules; otherwise the rule
-// that refused (the last one fired) and the effect rules, or, when the model
-// allowed what the target refused, the permission and effect rules.
-std::vector<model::RuleId> blamed_rules(const StepResult& step) {
+// The rules of the step's own decision at the stage where model and target part.
+std::vector<model::RuleId> decision_rules_blamed(const StepResult& step) {
   const model::Outcome& expected = step.model_outcome;
   const model::Outcome observed = step.observed.value_or(model::Outcome{});
   const bool users_differ = expected.kind == model::OutcomeKind::user &&
@@ -97,6 +107,20 @@ std::vector<model::RuleId> blamed_rules(const StepResult& step) {
     }
   }
   return blamed.empty() ? step.rules : blamed;
+}
+
+}  // namespace
+
+// The rules a failing step implicates: the stage where model and target part.
+// A difference in who is calling blames the identity rules; otherwise the rule
+// that refused (the last one fired) and the effect rules, or, when the model
+// allowed what the target refused, the permission and effect rules; and a
+// refusal for a state the model did not see blames that state's rules.
+std::vector<model::RuleId> blamed_rules(const StepResult& step) {
+  std::vector<model::RuleId> blamed = decision_rules_blamed(step);
+  for (model::RuleId r : state_rules(step.model_outcome, step.observed.value_or(model::Outcome{})))
+    if (std::find(blamed.begin(), blamed.end(), r) == blamed.end()) blamed.push_back(r);
+  return blamed;
 }
 
 namespace {
