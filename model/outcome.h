@@ -19,7 +19,8 @@ enum class OutcomeKind : unsigned char {
   forbidden,     // 403 with `reason`
   not_found,     // 404
   invalid,       // 400: malformed body (only after identity and permission passed)
-  unexpected,    // observed only: a 4xx the profile does not map (`user` holds the status)
+  unexpected,    // observed only: a 4xx the profile does not map (`user` holds the status), or
+                 // an answer wrong in itself (secret_shown_again)
 };
 
 enum class Reason : unsigned char {
@@ -48,6 +49,12 @@ struct Outcome {
   static Outcome invalid() { return {OutcomeKind::invalid, Reason::none, {}}; }
   static Outcome forbidden(Reason r) { return {OutcomeKind::forbidden, r, {}}; }
   static Outcome as_user(std::string name) { return {OutcomeKind::user, Reason::none, std::move(name)}; }
+  // Observed only: an answer after creation that shows token NAME's secret again (TOK-3).
+  static Outcome secret_shown_again(const std::string& token) {
+    return {OutcomeKind::unexpected, Reason::none, "the secret of token " + token + std::string(k_shown_again)};
+  }
+  bool is_secret_shown_again() const { return kind == OutcomeKind::unexpected && user.ends_with(k_shown_again); }
+  static constexpr std::string_view k_shown_again = " shown again";
 
   friend bool operator==(const Outcome&, const Outcome&) = default;
 };

@@ -94,8 +94,6 @@ Identity identify_password(const AccountState& s, PolicyId policy, std::string_v
   return identify_known_password(s, policy, *user, rules);
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-
 // The login a structured credential's email stands for, when it is plain text
 // or exactly "${email:NAME}" of a user (as parse_credential's direct reading
 // resolves it); false where the general path must decide.
@@ -118,12 +116,10 @@ bool direct_login(const AccountState& s, std::string_view email, std::string_vie
 // properties_test checks that both paths agree.
 std::optional<Identity> identify_directly(const AccountState& s, PolicyId policy, const Credential& credential,
                                           std::vector<R>& rules) {
-  if (const auto* o = std::get_if<OAuthCredential>(&credential)) {
-    // The symbolic secret loses its trailing blanks to the header's trimming.
-    std::string_view name = o->oauth;
-    while (!name.empty() && is_blank(name.back())) name.remove_suffix(1);
-    return identify_bearer_name(s, name, rules);
-  }
+  // The name as written: its symbolic secret ends with a closing byte, so
+  // the header's trimming never shortens it (a name with trailing blanks is
+  // another, unknown name, as the HTTP target resolves it).
+  if (const auto* o = std::get_if<OAuthCredential>(&credential)) return identify_bearer_name(s, o->oauth, rules);
   std::string_view login;
   if (const auto* p = std::get_if<PasswordCredential>(&credential)) {
     if (!direct_login(s, p->email, login) || login.ends_with(k_token_suffix) || !splits_back(login, p->password))

@@ -74,9 +74,11 @@ std::vector<model::RuleId> of_stage(const std::vector<model::RuleId>& rules, boo
 // A refusal whose reason names a state the model's decision did not refuse
 // on: the target acted on another state (an agreement withdrawn, token
 // access flipped, tokens uncounted), which an earlier step may have caused.
-// The rules that govern that state are implicated too.
+// The rules that govern that state are implicated too; and a token's secret
+// shown again breaks TOK-3 whatever the step was.
 std::vector<model::RuleId> state_rules(const model::Outcome& expected, const model::Outcome& observed) {
   using R = model::RuleId;
+  if (observed.is_secret_shown_again()) return {R::TOK_3};  // "returned once, at creation"
   if (observed.kind != model::OutcomeKind::forbidden || observed == expected) return {};
   switch (observed.reason) {
     case model::Reason::agreement_not_accepted: return {R::ACT_2, R::ACT_3};

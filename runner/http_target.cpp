@@ -611,8 +611,7 @@ model::Outcome HttpSession::on_success(const ProfileOperation& op, const model::
 model::Outcome HttpSession::ok_unless_token_secret_shown(const Sent& sent) const {
   for (const auto& [name, entry] : m_tokens)
     if (!entry.secret.empty() && sent.response.body.find(entry.secret) != std::string::npos)
-      return model::Outcome{model::OutcomeKind::unexpected, model::Reason::none,
-                            "the secret of token " + name + " shown again"};
+      return model::Outcome::secret_shown_again(name);
   return model::Outcome::ok();
 }
 

@@ -52,6 +52,13 @@ TEST(Blame, TheModelsOwnRefusalBlamesOnlyItsDecision) {
   EXPECT_EQ(blamed_rules(step), std::vector<R>{R::ACT_3});
 }
 
+TEST(Blame, ASecretShownAgainBlamesTok3) {
+  const StepResult step = failing(Outcome::ok(), Outcome::secret_shown_again("t1"), {R::OAU_1, R::ADM_1});
+  EXPECT_TRUE(blames(step, R::TOK_3));
+  EXPECT_TRUE(Outcome::secret_shown_again("t1").is_secret_shown_again());
+  EXPECT_FALSE(Outcome::as_user("t1 shown again").is_secret_shown_again());
+}
+
 TEST(Blame, AnotherReasonThanTheModelsBlamesBoth) {
   const StepResult step = failing(Outcome::forbidden(Reason::token_access_disabled),
                                   Outcome::forbidden(Reason::agreement_not_accepted), {R::OAU_1, R::ADM_1, R::TOK_3});
