@@ -80,7 +80,9 @@ struct Certification {
 };
 
 // The rules a failing step implicates (its model outcome, observed outcome
-// and the rules that fired): those of the stage where model and target part.
+// and the rules that fired): those of the stage where model and target part,
+// and those of a state the target refused on but the model did not
+// (docs/certification.md, "Verdicts").
 std::vector<model::RuleId> blamed_rules(const StepResult& step);
 
 std::string_view rule_status_name(RuleStatus status);  // pass, fail, waived, not exercised
