@@ -6,7 +6,11 @@
 #   `fuzz --target model` (steps per second),
 #   wrk -c1 / -c8 against bench/constant_server (a minimal cpp-httplib server
 #   answering a constant body) beside the reference server,
-#   and the suite phase of `certify` on the embedded target.
+#   and the suite phase of `certify` on the embedded target;
+#   and the least client: bench/replay_client replaying, on one connection,
+#   the requests of a captured `fuzz --jobs 1` run (the same work for the
+#   server, with no model, generation or checking), to tell the client's cost
+#   from the cost of the fuzzed mix of requests.
 # Peak memory of a fuzz campaign is bench/memory.sh.
 # Usage: bench/compare.sh [seconds per measurement, default 10]
 set -euo pipefail
@@ -16,7 +20,9 @@ secs=${1:-10}
 bin=${AUTHCONFORM_BIN:-build/cli/authconform}
 constant=${CONSTANT_SERVER_BIN:-$(dirname "$bin")/../bench/constant_server}
 [ -x "$constant" ] || { echo "compare.sh: $constant not built (cmake --build build --target constant_server)"; exit 2; }
-for tool in wrk python3 curl; do command -v $tool >/dev/null || { echo "compare.sh: needs $tool (apt-get install wrk python3-requests curl)"; exit 2; }; done
+replay=${REPLAY_CLIENT_BIN:-$(dirname "$bin")/../bench/replay_client}
+[ -x "$replay" ] || { echo "compare.sh: $replay not built (cmake --build build --target replay_client)"; exit 2; }
+for tool in wrk python3 curl strace; do command -v $tool >/dev/null || { echo "compare.sh: needs $tool (apt-get install wrk python3-requests curl strace)"; exit 2; }; done
 
 log=$(mktemp)
 $bin serve --port 0 >"$log" 2>&1 &
@@ -56,6 +62,27 @@ model_rate() {
   rm -f "$out"
 }
 
+# The fuzz run of --runs 2000 --seed 1 captured (strace: every byte sent and
+# received), turned into a replay file, and replayed three times against the
+# server by the least client; prints the median "steps/s requests/s" and the
+# replays' answers that differed from the capture (0: the replays did the same work).
+least_client_rate() {
+  local dir steps; dir=$(mktemp -d)
+  strace -ff -ttt -s 1000000 -xx -e trace=connect,sendto,recvfrom -o "$dir/cap" \
+    $bin fuzz --target "$url" --jobs 1 --runs 2000 --seed 1 --json "$dir/fuzz.json" >/dev/null 2>&1 || true
+  steps=$(json_get 'd["steps"]' <"$dir/fuzz.json")
+  python3 bench/replay_capture.py "$dir/cap" "$dir/replay" >/dev/null
+  for _ in 1 2 3; do "$replay" "${url#http://}" "$dir/replay" "$steps" 2>/dev/null || true; done >"$dir/out"
+  python3 - "$dir/out" <<'PY'
+import re, sys
+runs = [re.search(r"([\d]+) requests/s, ([\d]+) steps/s; (\d+) answers", l).groups() for l in open(sys.argv[1])]
+runs.sort(key=lambda r: int(r[1]))
+req, steps, other = runs[len(runs) // 2]
+print(steps, req, sum(int(r[2]) for r in runs))
+PY
+  rm -rf "$dir"
+}
+
 suite_seconds() {  # the suite phase of certify on the embedded target, default budget
   local dir; dir=$(mktemp -d)
   $bin certify --report-dir "$dir" --quiet >/dev/null 2>&1 || true
@@ -71,6 +98,7 @@ w1=$(wrk_rate 1); w8=$(wrk_rate 8)
 c1=$(wrk_rate 1 "$constant_url"); c8=$(wrk_rate 8 "$constant_url")
 read -r f1 h1 <<<"$(fuzz_rate 1)"; read -r f8 h8 <<<"$(fuzz_rate 8)"
 py=$(python_rate)
+read -r l1 lh1 lbad <<<"$(least_client_rate)"
 model=$(model_rate)
 suite=$(suite_seconds)
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
@@ -82,6 +110,8 @@ printf '%-44s %10s   ratio to wrk -c1: %s\n' "  all its HTTP requests (+ account
 printf '%-44s %10s   ratio to wrk -c8: %s\n' "fuzz --jobs 8 over HTTP (fuzzed steps)" "$f8" "$(ratio $f8 $w8)"
 printf '%-44s %10s   ratio to wrk -c8: %s\n' "  all its HTTP requests (+ account set-up)" "$h8" "$(ratio $h8 $w8)"
 printf '%-44s %10s   fuzz -j1 / python: %s\n' "python requests.Session loop" "$py" "$(ratio $f1 $py)"
+printf '%-44s %10s   ratio to wrk -c1: %s; fuzz -j1 / least client: %s\n' "least client, the fuzz -j1 mix (steps)" "$l1" "$(ratio $l1 $w1)" "$(ratio $f1 $l1)"
+printf '%-44s %10s   ratio to wrk -c1: %s; answers other than captured: %s\n' "  all its HTTP requests" "$lh1" "$(ratio $lh1 $w1)" "$lbad"
 printf '%-44s %10s   (model steps/s)\n' "fuzz --target model" "$model"
 printf '%-44s %10s\n' "wrk -c1 constant_server" "$c1"
 printf '%-44s %10s\n' "wrk -c8 constant_server" "$c8"
