@@ -53,8 +53,15 @@ class AccountSupply {
   std::thread m_helper;  // last: started once the state above exists
 };
 
-// Whether a fuzz run with `jobs` jobs prepares accounts ahead: on a target
-// whose accounts are remote, while the machine has a core for the helpers.
-bool prepare_accounts_ahead(const Target& target, int jobs);
+// How fuzzing uses the cores its jobs leave (docs/fuzzing.md, "Spare cores").
+// A thread that waits by spinning or wakes often takes a core from the target
+// and the jobs unless it has one of its own, so each use needs a core per job:
+// - with two cores per job, each job's requests overlap its work
+//   (Target::overlap_requests: the job's thread, and the I/O thread that
+//   shares a core with the target's worker);
+// - accounts are prepared ahead with a core per job more than that, or,
+//   without overlap, while any core is spare.
+bool overlap_fuzz_requests(int jobs, unsigned cores = std::thread::hardware_concurrency());
+bool prepare_accounts_ahead(const Target& target, int jobs, unsigned cores = std::thread::hardware_concurrency());
 
 }  // namespace authconform::runner

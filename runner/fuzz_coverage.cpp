@@ -170,9 +170,13 @@ bool cell_reachable(PolicyCell cell, CredentialClass c) {
   return false;
 }
 
+std::optional<CoverageCell> coverage_cell(const model::AccountState& before, const model::Request& request) {
+  if (model::is_fixture(request.op)) return std::nullopt;
+  return CoverageCell{policy_cell_of(before), classify_credential(before, request.credential)};
+}
+
 void CoverageMap::record(const model::AccountState& before, const model::Request& request) {
-  if (model::is_fixture(request.op)) return;
-  record(policy_cell_of(before), classify_credential(before, request.credential));
+  record(coverage_cell(before, request));
 }
 
 void CoverageMap::record(PolicyCell cell, CredentialClass credential) {

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace authconform::runner {
@@ -70,6 +71,15 @@ CredentialClass classify_credential(const model::AccountState& state,
 // the agreement (tokens are generated only after it).
 bool cell_reachable(PolicyCell cell, CredentialClass credential);
 
+// The cell a request made in `before` lands in; nullopt for a fixture step
+// (not a request). Fuzzing takes it before the request is sent and counts it
+// once the answer is compared.
+struct CoverageCell {
+  PolicyCell policy;
+  CredentialClass credential;
+};
+std::optional<CoverageCell> coverage_cell(const model::AccountState& before, const model::Request& request);
+
 inline constexpr std::size_t k_cell_count =
     k_policy_cell_count * k_credential_kind_count * k_cell_role_count;
 
@@ -78,6 +88,9 @@ class CoverageMap {
   // Counts one request made in `before` (fixture steps are not requests).
   void record(const model::AccountState& before, const model::Request& request);
   void record(PolicyCell cell, CredentialClass credential);
+  void record(const std::optional<CoverageCell>& cell) {
+    if (cell) record(cell->policy, cell->credential);
+  }
 
   long count(PolicyCell cell, CredentialClass credential) const;
   long policy_cell_visits(PolicyCell cell) const;

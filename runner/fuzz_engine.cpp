@@ -79,27 +79,65 @@ std::optional<FuzzMismatch> run_step(AccountSession& session, FuzzState& state, 
   return mismatch_of(index, request, d, observed.outcome);
 }
 
+// A step sent (or queued) and not compared yet: what counts once its answer is.
+struct StepInFlight {
+  FuzzCommandPtr command;  // keeps `request` alive
+  const model::Request* request;
+  model::Decision decision;
+  int index;
+  std::optional<CoverageCell> cell;
+};
+
+// Reads the answer to `step`, counts the step and compares it.
+std::optional<FuzzMismatch> settle(AccountSession& session, const StepInFlight& step, CoverageMap& coverage,
+                                   std::vector<long>& rules) {
+  const Observation observed = session.finish();
+  coverage.record(step.cell);
+  count_rules(step.decision, rules);
+  if (step.decision.accepts(observed.outcome)) return std::nullopt;
+  return mismatch_of(step.index, *step.request, step.decision, observed.outcome);
+}
+
 // The search's run of the sequence fuzz_sequence_gen(policy, bias)(random,
 // size) generates, without building it: each command is generated in the
 // state the commands before it left, and applying it there gives the model's
 // decisions (the state a generated sequence is run against is that same
 // state). So it runs the same steps as run_sequence on the sequence's value,
-// with the same coverage and rules, and generates nothing past a mismatch.
+// with the same coverage and rules.
+//
+// Overlapped: each step is generated, decided and started while the one
+// before it is on the wire, and that one is compared after (so the target
+// works while the fuzzer does). After a mismatch, the step already started
+// is dropped unseen: it is neither counted nor compared.
 SequenceRun search_sequence(AccountSession& session, const FuzzState& initial, const rc::Random& random, int size,
                             const CoverageBias& bias, CoverageMap& coverage, std::vector<long>& rules) {
   SequenceRun run;
   FuzzState state = initial;
   SequenceDraws draws(random, size);
+  std::optional<StepInFlight> ahead;
   int index = 0;
   for (std::size_t i = 0; i < draws.count(); ++i) {
     const FuzzCommandPtr command = draws.next(state, &bias);
-    // RapidCheck's generator fails there too (CommandSequence::nextEntry).
-    if (!command) throw rc::GenerationFailure("Failed to generate command after 100 tries.");
-    for (const model::Request& request : as_fuzz_command(*command).requests()) {
-      ++run.steps;
-      run.mismatch = run_step(session, state, request, ++index, &coverage, &rules);
-      if (run.mismatch) return run;
+    if (!command) {
+      // A mismatch before it comes first.
+      if (ahead && (++run.steps, run.mismatch = settle(session, *ahead, coverage, rules))) return run;
+      // RapidCheck's generator fails there too (CommandSequence::nextEntry).
+      throw rc::GenerationFailure("Failed to generate command after 100 tries.");
     }
+    for (const model::Request& request : as_fuzz_command(*command).requests()) {
+      std::optional<CoverageCell> cell = coverage_cell(state.account, request);
+      StepInFlight step{command, &request, apply_request(state, request), ++index, std::move(cell)};
+      session.start(request);
+      if (ahead) {
+        ++run.steps;
+        if ((run.mismatch = settle(session, *ahead, coverage, rules))) return run;
+      }
+      ahead = std::move(step);
+    }
+  }
+  if (ahead) {
+    ++run.steps;
+    run.mismatch = settle(session, *ahead, coverage, rules);
   }
   return run;
 }
@@ -489,13 +527,20 @@ std::uint64_t fuzz_batch_seed(std::uint64_t seed, long batch) {
 }
 
 FuzzResult run_fuzz(Target& target, const FuzzOptions& options, FuzzProgress* progress) {
-  // Fuzzing compares outcomes only, so no exchange is recorded (target.h);
-  // whatever runs on the target afterwards records again.
-  struct RecordingOff {
+  // Fuzzing compares outcomes only, so no exchange is recorded (target.h),
+  // and overlaps its requests with its own work when cores are spare;
+  // whatever runs on the target afterwards is back to the defaults.
+  struct FuzzingMode {
     Target& target;
-    explicit RecordingOff(Target& t) : target(t) { target.record_exchanges(false); }
-    ~RecordingOff() { target.record_exchanges(true); }
-  } recording_off(target);
+    FuzzingMode(Target& t, int jobs) : target(t) {
+      target.record_exchanges(false);
+      target.overlap_requests(overlap_fuzz_requests(jobs));
+    }
+    ~FuzzingMode() {
+      target.record_exchanges(true);
+      target.overlap_requests(false);
+    }
+  } fuzzing_mode(target, options.jobs);
   return Fuzzer(target, options, progress).run();
 }
 

@@ -136,7 +136,7 @@ FuzzResult run_fuzz(Target& target, const FuzzOptions& options, FuzzProgress* pr
 // RuleId, k_rule_count long) are updated when not null.
 struct SequenceRun {
   std::optional<FuzzMismatch> mismatch;
-  long steps = 0;  // sent to the target
+  long steps = 0;  // compared with the model (overlapped, one more may have been sent)
 };
 SequenceRun run_sequence(Target& target, const model::PolicyConfig& policy, const FuzzSequence& sequence,
                          CoverageMap* coverage = nullptr, std::vector<long>* rules = nullptr);

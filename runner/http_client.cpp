@@ -1,6 +1,7 @@
 #include "runner/http_client.h"
 
 #include "runner/http_transport.h"
+#include "runner/http_io_thread.h"
 
 #include <httplib.h>
 
@@ -414,8 +415,37 @@ HttpClient::HttpClient(ParsedUrl origin, const HttpOptions& options)
 
 HttpClient::~HttpClient() = default;
 
-HttpResult HttpClient::send(const HttpRequest& request) {
+HttpResult HttpClient::send_now(const HttpRequest& request) {
   return m_transport->send(request, request.method + " " + m_origin_text + request.path);
+}
+
+HttpResult HttpClient::send(const HttpRequest& request) {
+  if (!m_io && m_queued.empty()) return send_now(request);
+  start(request);
+  return finish();
+}
+
+void HttpClient::start(HttpRequest request) {
+  if (m_io) m_io->post(std::move(request));
+  else m_queued.push_back(std::move(request));
+}
+
+HttpResult HttpClient::finish() {
+  if (m_io) return m_io->take();
+  const HttpRequest request = std::move(m_queued.front());
+  m_queued.erase(m_queued.begin());
+  return send_now(request);
+}
+
+std::size_t HttpClient::outstanding() const { return m_io ? m_io->outstanding() : m_queued.size(); }
+
+void HttpClient::overlap_io(bool on) {
+  if (on == static_cast<bool>(m_io)) return;
+  if (!on) {
+    m_io.reset();
+    return;
+  }
+  m_io = std::make_unique<HttpIoThread>([this](const HttpRequest& request) { return send_now(request); });
 }
 
 }  // namespace authconform::runner

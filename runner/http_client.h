@@ -78,6 +78,7 @@ struct HttpResult {
 };
 
 class HttpTransport;  // http_transport.h
+class HttpIoThread;   // http_io_thread.h
 
 class HttpClient {
  public:
@@ -88,13 +89,28 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
 
   HttpResult send(const HttpRequest& request);
+
+  // Requests in two halves, so that the caller can work while one is on the
+  // wire: start() queues a request (at most two outstanding), finish() gives
+  // the result of the oldest, in order. With overlap_io on, a thread of this
+  // client sends them (the second right after the first's answer);
+  // otherwise finish() sends the oldest itself. send() is start + finish.
+  void start(HttpRequest request);
+  HttpResult finish();
+  std::size_t outstanding() const;
+  // Starts or stops the I/O thread. Only with nothing outstanding.
+  void overlap_io(bool on);
   const ParsedUrl& origin() const { return m_origin; }
   const std::string& origin_text() const { return m_origin_text; }  // origin().origin(), computed once
 
  private:
+  HttpResult send_now(const HttpRequest& request);  // on this thread
+
   ParsedUrl m_origin;
   std::string m_origin_text;  // m_origin.origin(), for messages
   std::unique_ptr<HttpTransport> m_transport;
+  std::unique_ptr<HttpIoThread> m_io;   // while overlap_io is on
+  std::vector<HttpRequest> m_queued;    // started and not yet sent, without m_io
 };
 
 }  // namespace authconform::runner

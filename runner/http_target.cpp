@@ -11,10 +11,14 @@
 #include "runner/response_classifier.h"
 
 #include <cstdint>
+#include <deque>
+#include <exception>
+#include <tuple>
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <unordered_set>
 
 namespace authconform::runner {
 namespace {
@@ -236,10 +240,13 @@ bool is_foreign_name(std::string_view name) {
 class HttpSession final : public AccountSession {
  public:
   // `foreign`: where unknown foreign names get their secrets; null: made-up secrets only.
+  // `overlap`: start() and finish() overlap the caller's work with the
+  // target's (HttpClient::overlap_io); sessions of fuzzing with a spare core.
   HttpSession(std::shared_ptr<const TargetConfig> config, Recording recording, std::shared_ptr<ClientPool> pool,
-              std::shared_ptr<ForeignAccount> foreign, std::shared_ptr<CastVarsCache> casts)
+              std::shared_ptr<ForeignAccount> foreign, std::shared_ptr<CastVarsCache> casts, bool overlap = false)
       : m_config(std::move(config)),
         m_recording(recording),
+        m_overlap(overlap),
         m_pool(std::move(pool)),
         m_foreign(std::move(foreign)),
         m_casts(std::move(casts)),
@@ -251,6 +258,12 @@ class HttpSession final : public AccountSession {
   // `report`: whether the observation's exchange is in report form (when
   // off, it holds the status and time only).
   Observation execute(const model::Request& request, Recording report);
+  // A request started while another is outstanding goes out right after the
+  // answer before it, unless it names what that answer creates (a token,
+  // OAuth token or user of that name) or goes through another connection:
+  // then it is filled in and sent once that answer is read.
+  void start(const model::Request& request) override;
+  Observation finish() override;
   // The secret this account issued under `name` ("" when none): for ForeignAccount.
   std::string issued_secret(std::string_view kind, std::string_view name) const;
 
@@ -266,8 +279,35 @@ class HttpSession final : public AccountSession {
 
   Vars variables_for(const model::Operation& op);
   std::optional<std::string> authorization(const model::Credential& credential);
+  HttpClient& client_for(const ProfileOperation& op) const;
+  RequestMade made_for(const ProfileOperation& op, const Vars& vars, bool invalid_body) const;
+  HttpRequest compose(const RequestMade& made, const std::optional<std::string>& auth) const;
+  // The answer to a request made of `made`; throws TargetError when it failed.
+  Sent receive(HttpResult result, const RequestMade& made, const std::optional<std::string>& auth);
   Sent send(const ProfileOperation& op, const Vars& vars, const std::optional<std::string>& auth,
             bool invalid_body = false);
+
+  // A request between start() and finish().
+  struct Pending {
+    model::Request request;
+    const ProfileOperation* op = nullptr;
+    Vars vars;
+    std::optional<std::string> auth;
+    bool invalid_body = false;
+    bool foreign_secret_sent = false;
+    HttpClient* client = nullptr;
+    bool posted = false;       // on its client's wire or queue
+    std::exception_ptr error;  // filling it in failed: finish() throws it
+  };
+  // Fills in p's operation, variables and Authorization (throws TargetError).
+  void render(Pending& p);
+  void post(Pending& p);
+  // Renders and posts a request that had to wait for the answer before it.
+  void post_after_answer(Pending& p);
+  // Drops what was started and not finished, reading the answers already asked for.
+  void abandon() noexcept;
+  // The name a lookup asks for, checked against what the outstanding request creates.
+  void note_lookup(const std::string* book, std::string_view name) const;
   void harvest_secrets(const ProfileOperation& op, const Sent& sent);
 
   [[noreturn]] void fail(Kind kind, const Sent& sent, const std::string& message) const;
@@ -300,10 +340,18 @@ class HttpSession final : public AccountSession {
 
   std::shared_ptr<const TargetConfig> m_config;
   Recording m_recording;
+  bool m_overlap = false;
   std::shared_ptr<ClientPool> m_pool;
   std::shared_ptr<ForeignAccount> m_foreign;
   std::shared_ptr<CastVarsCache> m_casts;
   bool m_foreign_secret_sent = false;  // by the request being executed
+  std::deque<Pending> m_pending;       // started, not finished: at most two
+  // While a request is rendered behind an outstanding one that creates
+  // something: the book ("token", "oauth", "user") and name it creates, and
+  // whether the rendering looked that name up.
+  const std::string* m_awaited_book = nullptr;
+  std::string m_awaited_name;
+  mutable bool m_uses_awaited = false;
   std::unique_ptr<HttpClient> m_root_client;
   std::unique_ptr<HttpClient> m_account_client;  // when the base URL is on another origin
   ParsedUrl m_base;
@@ -313,6 +361,7 @@ class HttpSession final : public AccountSession {
   std::map<std::string, SecretEntry, std::less<>> m_tokens;
   std::map<std::string, SecretEntry, std::less<>> m_oauth;  // "admin-oauth" included
   std::vector<std::string> m_secrets;  // everything a report must not show
+  std::unordered_set<std::string> m_secrets_known;  // the same, to add each once in O(1) (the 256-token fill)
 };
 
 // --- names, IDs and secrets ------------------------------------------------
@@ -322,10 +371,25 @@ class HttpSession final : public AccountSession {
 void HttpSession::remember(const std::string& secret) {
   if (secret.empty()) return;
   for (std::string form : {secret, model::swap_case(secret)})
-    if (std::find(m_secrets.begin(), m_secrets.end(), form) == m_secrets.end()) m_secrets.push_back(std::move(form));
+    if (m_secrets_known.insert(form).second) m_secrets.push_back(std::move(form));
+}
+
+const std::string k_book_token = "token", k_book_oauth = "oauth", k_book_user = "user";
+
+// The book a creating operation writes to, and the name; null when it creates nothing.
+std::pair<const std::string*, std::string_view> created_by(const model::Operation& op) {
+  if (const auto* o = std::get_if<model::GenerateTokenOp>(&op)) return {&k_book_token, o->name};
+  if (const auto* o = std::get_if<model::IssueOAuthOp>(&op)) return {&k_book_oauth, o->name};
+  if (const auto* o = std::get_if<model::AddUserOp>(&op)) return {&k_book_user, o->name};
+  return {nullptr, {}};
+}
+
+void HttpSession::note_lookup(const std::string* book, std::string_view name) const {
+  if (m_awaited_book == book && m_awaited_name == name) m_uses_awaited = true;
 }
 
 std::string HttpSession::resolve(std::string_view kind, std::string_view name) {
+  note_lookup(kind == "email" ? &k_book_user : kind == "token" ? &k_book_token : &k_book_oauth, name);
   if (kind == "email") {
     const auto it = m_users.find(name);
     return it != m_users.end() ? it->second.email : std::string(name) + "@unknown.example";
@@ -343,16 +407,19 @@ std::string HttpSession::resolve(std::string_view kind, std::string_view name) {
 }
 
 Json HttpSession::user_id(std::string_view name) const {
+  note_lookup(&k_book_user, name);
   const auto it = m_users.find(name);
   return it == m_users.end() ? k_absent_id : it->second.id;
 }
 
 Json HttpSession::token_id(std::string_view name) const {
+  note_lookup(&k_book_token, name);
   const auto it = m_tokens.find(name);
   return it == m_tokens.end() ? k_absent_id : it->second.id;
 }
 
 Json HttpSession::oauth_id(std::string_view name) const {
+  note_lookup(&k_book_oauth, name);
   const auto it = m_oauth.find(name);
   if (it == m_oauth.end()) return k_absent_id;
   if (it->second.id.is_null())
@@ -443,22 +510,31 @@ std::optional<std::string> HttpSession::authorization(const model::Credential& c
   return header;
 }
 
-Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
-                       const std::optional<std::string>& auth, bool invalid_body) {
-  const bool at_root = op.base == UrlBase::root;
-  HttpClient& client = (at_root || !m_account_client) ? *m_root_client : *m_account_client;
+HttpClient& HttpSession::client_for(const ProfileOperation& op) const {
+  return (op.base == UrlBase::root || !m_account_client) ? *m_root_client : *m_account_client;
+}
+
+RequestMade HttpSession::made_for(const ProfileOperation& op, const Vars& vars, bool invalid_body) const {
+  const std::string& prefix = (op.base == UrlBase::root ? m_config->root : m_base).prefix;
+  return RequestMade{&op, &vars, client_for(op).origin_text(), prefix, invalid_body};
+}
+
+HttpRequest HttpSession::compose(const RequestMade& made, const std::optional<std::string>& auth) const {
+  const ProfileOperation& op = *made.op;
+  const Vars& vars = *made.vars;
   HttpRequest request;
   request.method = op.method;
-  const std::string& prefix = (at_root ? m_config->root : m_base).prefix;
-  request.path = prefix + render_path(op.path, vars.real);
+  request.path = std::string(made.prefix) + render_path(op.path, vars.real);
   for (const auto& [name, value] : op.headers) request.headers.emplace_back(name, render_text(value, vars.real));
-  const std::optional<Json>& body = invalid_body ? op.invalid_body : op.body;
-  if (body) request.body = vars.real_body && !invalid_body ? *vars.real_body : dump(render_json(*body, vars.real));
+  const std::optional<Json>& body = made.invalid_body ? op.invalid_body : op.body;
+  if (body) request.body = vars.real_body && !made.invalid_body ? *vars.real_body : dump(render_json(*body, vars.real));
   if (body && !has_header(op.headers, "Content-Type"))
     request.headers.emplace_back("Content-Type", k_json_content_type);
   if (auth) request.headers.emplace_back("Authorization", *auth);
-  const RequestMade made{&op, &vars, client.origin_text(), prefix, invalid_body};
-  HttpResult result = client.send(request);
+  return request;
+}
+
+Sent HttpSession::receive(HttpResult result, const RequestMade& made, const std::optional<std::string>& auth) {
   // The redacted request costs more than the request itself: only for a
   // report (recording) or an error.
   if (result.failure) {
@@ -471,9 +547,15 @@ Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
   ex.status = result.response->status;
   ex.elapsed_ms = result.elapsed_ms;
   Sent sent(std::move(*result.response), std::move(ex), made);
-  harvest_secrets(op, sent);
+  harvest_secrets(*made.op, sent);
   if (m_recording == Recording::on) sent.exchange = exchange_of(sent);
   return sent;
+}
+
+Sent HttpSession::send(const ProfileOperation& op, const Vars& vars,
+                       const std::optional<std::string>& auth, bool invalid_body) {
+  const RequestMade made = made_for(op, vars, invalid_body);
+  return receive(client_for(op).send(compose(made, auth)), made, auth);
 }
 
 Exchange HttpSession::shown_request(const RequestMade& made, const std::optional<std::string>* auth) const {
@@ -757,21 +839,90 @@ void HttpSession::add_user(const ScenarioUser& user) {
 Observation HttpSession::execute(const model::Request& request) { return execute(request, m_recording); }
 
 Observation HttpSession::execute(const model::Request& request, Recording report) {
-  m_foreign_secret_sent = false;
-  const ProfileOperation& op = profile().operation(model::operation_name(request.op));
-  if (const auto* add = std::get_if<model::AddUserOp>(&request.op)) remember(add->password);
-  if (const auto* set = std::get_if<model::SetPasswordOp>(&request.op)) remember(set->password);
-  const Vars vars = variables_for(request.op);
-  const std::optional<std::string> auth =
-      model::is_fixture(request.op) ? std::nullopt : authorization(request.credential);
-  const auto* update = std::get_if<model::UpdateSettingsOp>(&request.op);
-  Sent sent = send(op, vars, auth, update && update->malformed);
-  model::Outcome outcome = classify(op, request.op, sent);
+  abandon();  // execute() is not for use between start() and finish()
+  Pending p;
+  p.request = request;
+  render(p);
+  Sent sent = send(*p.op, p.vars, p.auth, p.invalid_body);
+  m_foreign_secret_sent = p.foreign_secret_sent;
+  model::Outcome outcome = classify(*p.op, request.op, sent);
   if (report == Recording::on && m_recording == Recording::off) sent.exchange = exchange_of(sent);
   return Observation{std::move(outcome), std::move(sent.exchange)};
 }
 
+void HttpSession::render(Pending& p) {
+  m_foreign_secret_sent = false;
+  p.op = &profile().operation(model::operation_name(p.request.op));
+  if (const auto* add = std::get_if<model::AddUserOp>(&p.request.op)) remember(add->password);
+  if (const auto* set = std::get_if<model::SetPasswordOp>(&p.request.op)) remember(set->password);
+  p.vars = variables_for(p.request.op);
+  p.auth = model::is_fixture(p.request.op) ? std::nullopt : authorization(p.request.credential);
+  const auto* update = std::get_if<model::UpdateSettingsOp>(&p.request.op);
+  p.invalid_body = update && update->malformed;
+  p.foreign_secret_sent = m_foreign_secret_sent;
+}
+
+void HttpSession::post(Pending& p) {
+  p.client = &client_for(*p.op);
+  p.client->overlap_io(m_overlap);
+  p.client->start(compose(made_for(*p.op, p.vars, p.invalid_body), p.auth));
+  p.posted = true;
+}
+
+void HttpSession::post_after_answer(Pending& p) {
+  try {
+    render(p);
+    post(p);
+  } catch (const TargetError&) {
+    p.error = std::current_exception();
+  }
+}
+
+void HttpSession::start(const model::Request& request) {
+  Pending& p = m_pending.emplace_back();
+  p.request = request;
+  if (m_pending.size() == 1) return post_after_answer(p);
+  // Behind an outstanding request: filled in now, unless it needs that answer.
+  const Pending& ahead = m_pending.front();
+  std::tie(m_awaited_book, m_awaited_name) = created_by(ahead.request.op);
+  m_uses_awaited = false;
+  bool failed = false;
+  try {
+    render(p);
+  } catch (const TargetError&) {
+    failed = true;
+    p.error = std::current_exception();
+  }
+  m_awaited_book = nullptr;
+  const bool wait = m_uses_awaited || !ahead.posted || (!failed && &client_for(*p.op) != ahead.client);
+  if (wait) p.error = nullptr;  // filled in again after the answer, which may change how
+  else if (!failed) post(p);
+}
+
+Observation HttpSession::finish() {
+  Pending& front = m_pending.front();
+  if (!front.posted && !front.error) post_after_answer(front);
+  Pending p = std::move(front);
+  m_pending.pop_front();
+  if (p.error) std::rethrow_exception(p.error);
+  HttpResult result = p.client->finish();
+  const RequestMade made = made_for(*p.op, p.vars, p.invalid_body);
+  Sent sent = receive(std::move(result), made, p.auth);
+  m_foreign_secret_sent = p.foreign_secret_sent;
+  model::Outcome outcome = classify(*p.op, p.request.op, sent);
+  if (!m_pending.empty() && !m_pending.front().posted && !m_pending.front().error)
+    post_after_answer(m_pending.front());
+  return Observation{std::move(outcome), std::move(sent.exchange)};
+}
+
+void HttpSession::abandon() noexcept {
+  for (Pending& p : m_pending)
+    if (p.posted) (void)p.client->finish();  // a failure is a result, not an exception
+  m_pending.clear();
+}
+
 HttpSession::~HttpSession() {
+  abandon();
   if (m_created) {
     try {
       TemplateVars vars{{"account_id", m_account_id}};
@@ -841,18 +992,20 @@ class HttpTarget final : public Target {
   }
 
   std::unique_ptr<AccountSession> open_account(const std::vector<ScenarioUser>& users) override {
-    auto session = std::make_unique<HttpSession>(m_config, m_recording, m_pool, m_foreign, m_casts);
+    auto session = std::make_unique<HttpSession>(m_config, m_recording, m_pool, m_foreign, m_casts, m_overlap);
     session->open(users);
     return session;
   }
 
   std::string describe() const override { return m_config->options.url; }
   void record_exchanges(bool on) override { m_recording = on ? Recording::on : Recording::off; }
+  void overlap_requests(bool on) override { m_overlap = on; }
   bool accounts_are_remote() const override { return true; }
 
  private:
   std::shared_ptr<const TargetConfig> m_config;
   Recording m_recording = Recording::on;
+  bool m_overlap = false;
   std::shared_ptr<ClientPool> m_pool = std::make_shared<ClientPool>();
   std::shared_ptr<CastVarsCache> m_casts = std::make_shared<CastVarsCache>();
   std::shared_ptr<ForeignAccount> m_foreign;  // after m_config, which it uses

@@ -8,6 +8,7 @@
 #include "reports/results.h"
 #include "runner/scenario.h"
 
+#include <deque>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -41,8 +42,27 @@ class TargetError : public std::runtime_error {
 class AccountSession {
  public:
   virtual ~AccountSession() = default;  // deletes the account where the target can
-  // Sends one request and classifies the answer. Throws TargetError.
+  // Sends one request and classifies the answer. Throws TargetError. Not
+  // between start() and finish(): what is outstanding is dropped first.
   virtual Observation execute(const model::Request& request) = 0;
+
+  // The same in two halves, so that a caller can prepare its next step while
+  // the target works: start() sends (or queues) a request, with at most one
+  // other outstanding; finish() classifies the answer to the oldest, in
+  // order, throwing TargetError as execute() does. The outcomes are those of
+  // execute() in the same order. A session destroyed with requests
+  // outstanding reads and drops their answers. By default finish() executes
+  // the oldest request then; the HTTP target sends a request while the one
+  // before it is outstanding (Target::overlap_requests).
+  virtual void start(const model::Request& request) { m_started.push_back(request); }
+  virtual Observation finish() {
+    const model::Request request = std::move(m_started.front());
+    m_started.pop_front();
+    return execute(request);
+  }
+
+ private:
+  std::deque<model::Request> m_started;
 };
 
 class Target {
@@ -59,6 +79,11 @@ class Target {
   // method, URL, status and redacted answer (and, when the connection failed,
   // the redacted request). Call before sessions are opened on other threads.
   virtual void record_exchanges(bool on) { (void)on; }
+  // Whether sessions opened from now on carry their started requests on a
+  // thread of their own, so that the caller's work overlaps the target's
+  // (AccountSession::start). Off by default; fuzzing turns it on while a core
+  // is spare. Call before sessions are opened on other threads.
+  virtual void overlap_requests(bool on) { (void)on; }
   // Whether opening and deleting an account are requests to a remote target
   // (worth preparing ahead, AccountSupply) rather than in-process work.
   virtual bool accounts_are_remote() const { return false; }

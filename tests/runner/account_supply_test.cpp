@@ -161,10 +161,24 @@ TEST(AccountSupply, APreparedAccountNobodyTakesIsDeleted) {
 
 TEST(AccountSupply, PreparedAheadOnlyForRemoteAccountsAndWhileACoreIsSpare) {
   CountingTarget remote(true), local(false);
-  const int cores = static_cast<int>(std::thread::hardware_concurrency());
-  EXPECT_FALSE(prepare_accounts_ahead(local, 1));
-  EXPECT_EQ(prepare_accounts_ahead(remote, 1), cores > 1);
-  EXPECT_FALSE(prepare_accounts_ahead(remote, std::max(cores, 1)));
+  EXPECT_FALSE(prepare_accounts_ahead(local, 1, 16));
+  // Requests overlapped (two cores a job): a third core per job for the helper.
+  EXPECT_FALSE(prepare_accounts_ahead(remote, 1, 2));
+  EXPECT_TRUE(prepare_accounts_ahead(remote, 1, 3));
+  EXPECT_TRUE(prepare_accounts_ahead(remote, 2, 6));
+  EXPECT_FALSE(prepare_accounts_ahead(remote, 2, 5));
+  // Not overlapped: while any core is spare.
+  EXPECT_TRUE(prepare_accounts_ahead(remote, 3, 4));
+  EXPECT_FALSE(prepare_accounts_ahead(remote, 4, 4));
+  EXPECT_FALSE(prepare_accounts_ahead(remote, 8, 2));
+}
+
+TEST(AccountSupply, RequestsOverlappedWithTwoCoresPerJob) {
+  EXPECT_TRUE(overlap_fuzz_requests(1, 2));
+  EXPECT_FALSE(overlap_fuzz_requests(1, 1));
+  EXPECT_TRUE(overlap_fuzz_requests(4, 8));
+  EXPECT_FALSE(overlap_fuzz_requests(5, 8));
+  EXPECT_FALSE(overlap_fuzz_requests(8, 2));
 }
 
 }  // namespace
