@@ -10,7 +10,8 @@
 #   and the least client: bench/replay_client replaying, on one connection,
 #   the requests of a captured `fuzz --jobs 1` run (the same work for the
 #   server, with no model, generation or checking), to tell the client's cost
-#   from the cost of the fuzzed mix of requests.
+#   from the cost of the fuzzed mix of requests; bench/replay_python.py does
+#   the same requests from a bare Python requests.Session loop.
 # Peak memory of a fuzz campaign is bench/memory.sh.
 # Usage: bench/compare.sh [seconds per measurement, default 10]
 set -euo pipefail
@@ -30,7 +31,8 @@ server=$!
 clog=$(mktemp)
 "$constant" 0 >"$clog" 2>&1 &
 constant_pid=$!
-trap 'kill $server $constant_pid 2>/dev/null; rm -f "$log" "$clog"' EXIT
+capture=
+trap 'kill $server $constant_pid 2>/dev/null; rm -rf "$log" "$log.least" "$clog" $capture' EXIT
 url=$(url_from_log "$log")
 constant_url=$(url_from_log "$clog")
 account_with_token "$url" bench  # token access on and one API token: sets base, oauth, email, auth
@@ -67,20 +69,32 @@ model_rate() {
 # server by the least client; prints the median "steps/s requests/s" and the
 # replays' answers that differed from the capture (0: the replays did the same work).
 least_client_rate() {
-  local dir steps; dir=$(mktemp -d)
-  strace -ff -ttt -s 1000000 -xx -e trace=connect,sendto,recvfrom -o "$dir/cap" \
-    $bin fuzz --target "$url" --jobs 1 --runs 2000 --seed 1 --json "$dir/fuzz.json" >/dev/null 2>&1 || true
-  steps=$(json_get 'd["steps"]' <"$dir/fuzz.json")
-  python3 bench/replay_capture.py "$dir/cap" "$dir/replay" >/dev/null
-  for _ in 1 2 3; do "$replay" "${url#http://}" "$dir/replay" "$steps" 2>/dev/null || true; done >"$dir/out"
-  python3 - "$dir/out" <<'PY'
+  local steps; capture=$(mktemp -d)
+  strace -ff -ttt -s 1000000 -xx -e trace=connect,sendto,recvfrom -o "$capture/cap" \
+    $bin fuzz --target "$url" --jobs 1 --runs 2000 --seed 1 --json "$capture/fuzz.json" >/dev/null 2>&1 || true
+  steps=$(json_get 'd["steps"]' <"$capture/fuzz.json")
+  echo "$steps" >"$capture/steps"
+  python3 bench/replay_capture.py "$capture/cap" "$capture/replay" >/dev/null
+  rm -f "$capture"/cap.*
+  for _ in 1 2 3; do "$replay" "${url#http://}" "$capture/replay" "$steps" 2>/dev/null || true; done >"$capture/out"
+  median_replay "$capture/out"
+}
+
+# The median of replay lines: "steps/s requests/s answers-other-than-captured (all runs)".
+median_replay() {  # FILE
+  python3 - "$1" <<'PY'
 import re, sys
-runs = [re.search(r"([\d]+) requests/s, ([\d]+) steps/s; (\d+) answers", l).groups() for l in open(sys.argv[1])]
+runs = [re.search(r"(\d+) requests/s, (\d+) steps/s; (\d+) answers", l).groups() for l in open(sys.argv[1])]
 runs.sort(key=lambda r: int(r[1]))
 req, steps, other = runs[len(runs) // 2]
 print(steps, req, sum(int(r[2]) for r in runs))
 PY
-  rm -rf "$dir"
+}
+
+# The same requests (the capture least_client_rate made) from Python, for SECONDS.
+python_replay_rate() {
+  python3 bench/replay_python.py "${url#http://}" "$capture/replay" "$(cat "$capture/steps")" "$secs" >"$capture/py" 2>&1 || true
+  median_replay "$capture/py"
 }
 
 suite_seconds() {  # the suite phase of certify on the embedded target, default budget
@@ -98,7 +112,9 @@ w1=$(wrk_rate 1); w8=$(wrk_rate 8)
 c1=$(wrk_rate 1 "$constant_url"); c8=$(wrk_rate 8 "$constant_url")
 read -r f1 h1 <<<"$(fuzz_rate 1)"; read -r f8 h8 <<<"$(fuzz_rate 8)"
 py=$(python_rate)
-read -r l1 lh1 lbad <<<"$(least_client_rate)"
+least_client_rate >"$log.least"  # not in $(...): it sets $capture for python_replay_rate
+read -r l1 lh1 lbad <"$log.least"
+read -r p1 ph1 pbad <<<"$(python_replay_rate)"
 model=$(model_rate)
 suite=$(suite_seconds)
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
@@ -109,7 +125,8 @@ printf '%-44s %10s   ratio to wrk -c1: %s\n' "fuzz --jobs 1 over HTTP (fuzzed st
 printf '%-44s %10s   ratio to wrk -c1: %s\n' "  all its HTTP requests (+ account set-up)" "$h1" "$(ratio $h1 $w1)"
 printf '%-44s %10s   ratio to wrk -c8: %s\n' "fuzz --jobs 8 over HTTP (fuzzed steps)" "$f8" "$(ratio $f8 $w8)"
 printf '%-44s %10s   ratio to wrk -c8: %s\n' "  all its HTTP requests (+ account set-up)" "$h8" "$(ratio $h8 $w8)"
-printf '%-44s %10s   fuzz -j1 / python: %s\n' "python requests.Session loop" "$py" "$(ratio $f1 $py)"
+printf '%-44s %10s   fuzz -j1 / python: %s\n' "python requests.Session loop, users/me" "$py" "$(ratio $f1 $py)"
+printf '%-44s %10s   fuzz -j1 / python: %s (all requests: %s); answers other than captured: %s\n' "python requests.Session, the fuzz mix (steps)" "$p1" "$(ratio $f1 $p1)" "$(ratio $h1 $ph1)" "$pbad"
 printf '%-44s %10s   ratio to wrk -c1: %s; fuzz -j1 / least client: %s\n' "least client, the fuzz -j1 mix (steps)" "$l1" "$(ratio $l1 $w1)" "$(ratio $f1 $l1)"
 printf '%-44s %10s   ratio to wrk -c1: %s; answers other than captured: %s\n' "  all its HTTP requests" "$lh1" "$(ratio $lh1 $w1)" "$lbad"
 printf '%-44s %10s   (model steps/s)\n' "fuzz --target model" "$model"

@@ -81,9 +81,9 @@ void AccountSupply::help() {
 
 bool overlap_fuzz_requests(int jobs, unsigned cores) { return 2 * static_cast<unsigned>(jobs) <= cores; }
 
-bool prepare_accounts_ahead(const Target& target, int jobs, unsigned cores) {
+bool prepare_accounts_ahead(const Target& target, int jobs, bool overlapped, unsigned cores) {
   const auto n = static_cast<unsigned>(jobs);
-  return target.accounts_are_remote() && (overlap_fuzz_requests(jobs, cores) ? 3 * n <= cores : n < cores);
+  return target.accounts_are_remote() && (overlapped ? 3 * n <= cores : n < cores);
 }
 
 }  // namespace authconform::runner

@@ -62,6 +62,8 @@ class AccountSupply {
 // - accounts are prepared ahead with a core per job more than that, or,
 //   without overlap, while any core is spare.
 bool overlap_fuzz_requests(int jobs, unsigned cores = std::thread::hardware_concurrency());
-bool prepare_accounts_ahead(const Target& target, int jobs, unsigned cores = std::thread::hardware_concurrency());
+// `overlapped`: whether the run overlaps its requests.
+bool prepare_accounts_ahead(const Target& target, int jobs, bool overlapped,
+                            unsigned cores = std::thread::hardware_concurrency());
 
 }  // namespace authconform::runner

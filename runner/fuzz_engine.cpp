@@ -105,40 +105,45 @@ std::optional<FuzzMismatch> settle(AccountSession& session, const StepInFlight& 
 // state). So it runs the same steps as run_sequence on the sequence's value,
 // with the same coverage and rules.
 //
-// Overlapped: each step is generated, decided and started while the one
-// before it is on the wire, and that one is compared after (so the target
-// works while the fuzzer does). After a mismatch, the step already started
-// is dropped unseen: it is neither counted nor compared.
+// `overlap` (the target overlaps requests, Target::overlap_requests): each
+// step is generated, decided and started while the one before it is on the
+// wire, and that one is compared after, so the target works while the fuzzer
+// does. After a mismatch, the step already started is dropped unseen: it is
+// neither counted nor compared. Without, each step is executed whole, which
+// costs the model target nothing extra.
 SequenceRun search_sequence(AccountSession& session, const FuzzState& initial, const rc::Random& random, int size,
-                            const CoverageBias& bias, CoverageMap& coverage, std::vector<long>& rules) {
+                            const CoverageBias& bias, CoverageMap& coverage, std::vector<long>& rules, bool overlap) {
   SequenceRun run;
   FuzzState state = initial;
   SequenceDraws draws(random, size);
   std::optional<StepInFlight> ahead;
+  const auto settle_ahead = [&] {
+    ++run.steps;
+    run.mismatch = settle(session, *ahead, coverage, rules);
+    return run.mismatch.has_value();
+  };
   int index = 0;
   for (std::size_t i = 0; i < draws.count(); ++i) {
     const FuzzCommandPtr command = draws.next(state, &bias);
     if (!command) {
-      // A mismatch before it comes first.
-      if (ahead && (++run.steps, run.mismatch = settle(session, *ahead, coverage, rules))) return run;
+      if (ahead && settle_ahead()) return run;  // a mismatch before it comes first
       // RapidCheck's generator fails there too (CommandSequence::nextEntry).
       throw rc::GenerationFailure("Failed to generate command after 100 tries.");
     }
     for (const model::Request& request : as_fuzz_command(*command).requests()) {
+      if (!overlap) {
+        ++run.steps;
+        if ((run.mismatch = run_step(session, state, request, ++index, &coverage, &rules))) return run;
+        continue;
+      }
       std::optional<CoverageCell> cell = coverage_cell(state.account, request);
       StepInFlight step{command, &request, apply_request(state, request), ++index, std::move(cell)};
       session.start(request);
-      if (ahead) {
-        ++run.steps;
-        if ((run.mismatch = settle(session, *ahead, coverage, rules))) return run;
-      }
+      if (ahead && settle_ahead()) return run;
       ahead = std::move(step);
     }
   }
-  if (ahead) {
-    ++run.steps;
-    run.mismatch = settle(session, *ahead, coverage, rules);
-  }
+  if (ahead) settle_ahead();
   return run;
 }
 
@@ -156,7 +161,8 @@ struct JobTally {
 
 class Fuzzer {
  public:
-  Fuzzer(Target& target, const FuzzOptions& options, FuzzProgress* progress);
+  // `overlap`: the target overlaps requests (run_fuzz asked it to).
+  Fuzzer(Target& target, const FuzzOptions& options, FuzzProgress* progress, bool overlap);
   FuzzResult run();
 
  private:
@@ -183,6 +189,7 @@ class Fuzzer {
   Target& m_target;
   const FuzzOptions m_options;
   FuzzProgress* m_progress;
+  const bool m_overlap;  // the target overlaps requests (run_fuzz turned it on)
   const Clock::time_point m_start = Clock::now();
   const long m_total_batches;
   const FuzzState m_initial_state;  // what every sequence starts from
@@ -203,10 +210,11 @@ class Fuzzer {
   std::mutex m_progress_mutex;  // calls to m_progress never overlap
 };
 
-Fuzzer::Fuzzer(Target& target, const FuzzOptions& options, FuzzProgress* progress)
+Fuzzer::Fuzzer(Target& target, const FuzzOptions& options, FuzzProgress* progress, bool overlap)
     : m_target(target),
       m_options(options),
       m_progress(progress),
+      m_overlap(overlap),
       m_total_batches(options.runs > 0 ? (options.runs + k_fuzz_batch_size - 1) / k_fuzz_batch_size
                                        : LONG_MAX),
       m_initial_state(initial_fuzz_state(options.policy)) {
@@ -239,7 +247,8 @@ bool Fuzzer::run_batch(long batch, JobTally& tally, AccountSupply& accounts) {
     const rc::Random sequence_random = random.split();
     std::unique_ptr<AccountSession> session = accounts.take();
     const SequenceRun run =
-        search_sequence(*session, m_initial_state, sequence_random, size, *bias, tally.coverage, tally.rules);
+        search_sequence(*session, m_initial_state, sequence_random, size, *bias, tally.coverage, tally.rules,
+                        m_overlap);
     accounts.retire(std::move(session));
     m_sequences.fetch_add(1);
     m_steps.fetch_add(run.steps);
@@ -259,7 +268,7 @@ bool Fuzzer::run_batch(long batch, JobTally& tally, AccountSupply& accounts) {
 
 void Fuzzer::run_job(int job, JobTally& tally) {
   try {
-    AccountSupply accounts(m_target, fuzz_cast(), prepare_accounts_ahead(m_target, m_options.jobs));
+    AccountSupply accounts(m_target, fuzz_cast(), prepare_accounts_ahead(m_target, m_options.jobs, m_overlap));
     for (long batch = job; batch < m_total_batches; batch += m_options.jobs)
       if (!run_batch(batch, tally, accounts)) break;
   } catch (const TargetError& e) {
@@ -532,16 +541,17 @@ FuzzResult run_fuzz(Target& target, const FuzzOptions& options, FuzzProgress* pr
   // whatever runs on the target afterwards is back to the defaults.
   struct FuzzingMode {
     Target& target;
-    FuzzingMode(Target& t, int jobs) : target(t) {
+    bool overlap;
+    FuzzingMode(Target& t, const FuzzOptions& options) : target(t) {
       target.record_exchanges(false);
-      target.overlap_requests(overlap_fuzz_requests(jobs));
+      overlap = target.overlap_requests(options.overlap.value_or(overlap_fuzz_requests(options.jobs)));
     }
     ~FuzzingMode() {
       target.record_exchanges(true);
       target.overlap_requests(false);
     }
-  } fuzzing_mode(target, options.jobs);
-  return Fuzzer(target, options, progress).run();
+  } fuzzing_mode(target, options);
+  return Fuzzer(target, options, progress, fuzzing_mode.overlap).run();
 }
 
 }  // namespace authconform::runner

@@ -41,6 +41,9 @@ struct FuzzOptions {
   long runs = 0;              // sequences to run; 0: until the time is up
   int max_steps = 30;         // commands per sequence (1..max_steps)
   int jobs = 1;               // sequences run in parallel, each in its own account
+  // Whether each job overlaps its requests with its own work (docs/fuzzing.md,
+  // "Spare cores"); unset: when there are two cores per job. For tests and benchmarks.
+  std::optional<bool> overlap;
   double shrink_time_s = 60;  // shrinking stops then, keeping the smallest failure so far
   int confirmations = 3;      // replays of the shrunk sequence on fresh accounts
   model::PolicyConfig policy;

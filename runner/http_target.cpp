@@ -999,7 +999,7 @@ class HttpTarget final : public Target {
 
   std::string describe() const override { return m_config->options.url; }
   void record_exchanges(bool on) override { m_recording = on ? Recording::on : Recording::off; }
-  void overlap_requests(bool on) override { m_overlap = on; }
+  bool overlap_requests(bool on) override { return m_overlap = on; }
   bool accounts_are_remote() const override { return true; }
 
  private:

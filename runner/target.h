@@ -81,9 +81,14 @@ class Target {
   virtual void record_exchanges(bool on) { (void)on; }
   // Whether sessions opened from now on carry their started requests on a
   // thread of their own, so that the caller's work overlaps the target's
-  // (AccountSession::start). Off by default; fuzzing turns it on while a core
-  // is spare. Call before sessions are opened on other threads.
-  virtual void overlap_requests(bool on) { (void)on; }
+  // (AccountSession::start). Off by default; fuzzing turns it on when cores
+  // are spare. Returns whether they will (a target without requests to
+  // overlap, such as the model, never does). Call before sessions are opened
+  // on other threads.
+  virtual bool overlap_requests(bool on) {
+    (void)on;
+    return false;
+  }
   // Whether opening and deleting an account are requests to a remote target
   // (worth preparing ahead, AccountSupply) rather than in-process work.
   virtual bool accounts_are_remote() const { return false; }

@@ -51,6 +51,46 @@ TEST(FuzzEmbedded, CorrectServer_HasNoMismatch) {
   EXPECT_EQ(r.sequences, 300);
 }
 
+// Overlapping the requests (docs/fuzzing.md, "Spare cores") changes when a
+// step is sent, not what is run or seen: the same sequences, steps, rules and
+// coverage as one request at a time, whatever the machine's cores.
+TEST(FuzzEmbedded, OverlappedRequests_RunAndCountWhatOneAtATimeDoes) {
+  TargetHandle handle = embedded("");
+  FuzzOptions o = bounded(42);
+  o.runs = 300;
+  o.overlap = false;
+  const FuzzResult one_at_a_time = run_fuzz(handle.target(), o);
+  o.overlap = true;
+  const FuzzResult overlapped = run_fuzz(handle.target(), o);
+  ASSERT_EQ(overlapped.verdict, FuzzVerdict::passed) << overlapped.target_error;
+  EXPECT_EQ(overlapped.sequences, one_at_a_time.sequences);
+  EXPECT_EQ(overlapped.steps, one_at_a_time.steps);
+  EXPECT_EQ(overlapped.rules_fired, one_at_a_time.rules_fired);
+  EXPECT_TRUE(overlapped.coverage == one_at_a_time.coverage);
+}
+
+// ... and a mismatch is the same step of the same sequence, shrunk to the same
+// counterexample (the step started behind it is dropped unseen).
+TEST(FuzzEmbedded, OverlappedRequests_FindAndShrinkTheSameMismatch) {
+  for (const char* mutant : {"stale-token-cache", "tok8-no-token-limit", "pwd7-wrong-password-401"}) {
+    SCOPED_TRACE(mutant);
+    TargetHandle handle = embedded(mutant);
+    FuzzOptions o = bounded(1);
+    o.overlap = false;
+    const FuzzResult one_at_a_time = run_fuzz(handle.target(), o);
+    o.overlap = true;
+    const FuzzResult overlapped = run_fuzz(handle.target(), o);
+    ASSERT_EQ(overlapped.verdict, FuzzVerdict::failed) << overlapped.target_error;
+    ASSERT_EQ(one_at_a_time.verdict, FuzzVerdict::failed) << one_at_a_time.target_error;
+    EXPECT_EQ(overlapped.sequences, one_at_a_time.sequences);
+    EXPECT_EQ(overlapped.steps, one_at_a_time.steps);
+    EXPECT_EQ(overlapped.original_steps, one_at_a_time.original_steps);
+    EXPECT_EQ(overlapped.mismatch->step, one_at_a_time.mismatch->step);
+    EXPECT_EQ(overlapped.mismatch->description, one_at_a_time.mismatch->description);
+    EXPECT_EQ(step_lines(*overlapped.counterexample), step_lines(*one_at_a_time.counterexample));
+  }
+}
+
 TEST(FuzzEmbedded, EveryMutant_IsFoundAndItsCounterexampleReplays) {
   TargetHandle correct = embedded("");
   const std::string out = testing::make_temp_dir("fuzz-mutants");

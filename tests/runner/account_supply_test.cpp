@@ -161,16 +161,17 @@ TEST(AccountSupply, APreparedAccountNobodyTakesIsDeleted) {
 
 TEST(AccountSupply, PreparedAheadOnlyForRemoteAccountsAndWhileACoreIsSpare) {
   CountingTarget remote(true), local(false);
-  EXPECT_FALSE(prepare_accounts_ahead(local, 1, 16));
+  EXPECT_FALSE(prepare_accounts_ahead(local, 1, false, 16));
   // Requests overlapped (two cores a job): a third core per job for the helper.
-  EXPECT_FALSE(prepare_accounts_ahead(remote, 1, 2));
-  EXPECT_TRUE(prepare_accounts_ahead(remote, 1, 3));
-  EXPECT_TRUE(prepare_accounts_ahead(remote, 2, 6));
-  EXPECT_FALSE(prepare_accounts_ahead(remote, 2, 5));
+  EXPECT_FALSE(prepare_accounts_ahead(remote, 1, true, 2));
+  EXPECT_TRUE(prepare_accounts_ahead(remote, 1, true, 3));
+  EXPECT_TRUE(prepare_accounts_ahead(remote, 2, true, 6));
+  EXPECT_FALSE(prepare_accounts_ahead(remote, 2, true, 5));
   // Not overlapped: while any core is spare.
-  EXPECT_TRUE(prepare_accounts_ahead(remote, 3, 4));
-  EXPECT_FALSE(prepare_accounts_ahead(remote, 4, 4));
-  EXPECT_FALSE(prepare_accounts_ahead(remote, 8, 2));
+  EXPECT_TRUE(prepare_accounts_ahead(remote, 1, false, 2));
+  EXPECT_TRUE(prepare_accounts_ahead(remote, 3, false, 4));
+  EXPECT_FALSE(prepare_accounts_ahead(remote, 4, false, 4));
+  EXPECT_FALSE(prepare_accounts_ahead(remote, 8, false, 2));
 }
 
 TEST(AccountSupply, RequestsOverlappedWithTwoCoresPerJob) {
