@@ -88,7 +88,9 @@ void add_fuzz_options(po::options_description& options) {
     ("time", po::value<double>(), "seconds to search (default 10; with --runs, no limit unless given)")
     ("runs", po::value<long>()->default_value(0), "sequences to run (0: until --time is up)")
     ("max-steps", po::value<int>()->default_value(30), "commands in a sequence, at most")
-    ("jobs", po::value<int>()->default_value(1), "sequences run in parallel, each in its own account")
+    ("jobs", po::value<int>()->default_value(1),
+     "sequences run in parallel, each in its own account; with two cores per job to spare, each "
+     "job's requests overlap its own work (it then keeps both cores busy)")
     ("out", po::value<std::string>()->default_value("fuzz-out"), "folder for the counterexample scenario")
     ("json", po::value<std::string>()->default_value(""), "write the JSON summary here")
     ("shrink-time", po::value<double>()->default_value(60), "seconds of shrinking at most")

@@ -439,6 +439,11 @@ HttpResult HttpClient::finish() {
 
 std::size_t HttpClient::outstanding() const { return m_io ? m_io->outstanding() : m_queued.size(); }
 
+void HttpClient::drop_outstanding() {
+  while (m_io && m_io->outstanding() > 0) (void)m_io->take();
+  m_queued.clear();
+}
+
 void HttpClient::overlap_io(bool on) {
   if (on == static_cast<bool>(m_io)) return;
   if (!on) {

@@ -98,6 +98,9 @@ class HttpClient {
   void start(HttpRequest request);
   HttpResult finish();
   std::size_t outstanding() const;
+  // Gives up what is outstanding: answers already asked for are read and
+  // dropped (the connection stays in step), requests not sent are not sent.
+  void drop_outstanding();
   // Starts or stops the I/O thread. Only with nothing outstanding.
   void overlap_io(bool on);
   const ParsedUrl& origin() const { return m_origin; }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <stdexcept>
 #include <tuple>
 #include <cstdio>
 #include <functional>
@@ -879,6 +880,7 @@ void HttpSession::post_after_answer(Pending& p) {
 }
 
 void HttpSession::start(const model::Request& request) {
+  if (m_pending.size() >= 2) throw std::logic_error("HttpSession::start: two requests are outstanding already");
   Pending& p = m_pending.emplace_back();
   p.request = request;
   if (m_pending.size() == 1) return post_after_answer(p);
@@ -917,7 +919,7 @@ Observation HttpSession::finish() {
 
 void HttpSession::abandon() noexcept {
   for (Pending& p : m_pending)
-    if (p.posted) (void)p.client->finish();  // a failure is a result, not an exception
+    if (p.posted) p.client->drop_outstanding();
   m_pending.clear();
 }
 

@@ -145,6 +145,17 @@ std::vector<model::Request> requests_of(const FuzzSequence& sequence) {
 // outstanding (as fuzzing does), gives the outcomes execute() gives one by one
 // on another account: secrets and IDs a step needs from the answer before it
 // included.
+// Each step started while the one before it is outstanding, as fuzzing does.
+std::vector<model::Outcome> started_behind(AccountSession& session, const std::vector<model::Request>& requests) {
+  std::vector<model::Outcome> observed;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    session.start(requests[i]);
+    if (i > 0) observed.push_back(session.finish().outcome);
+  }
+  if (!requests.empty()) observed.push_back(session.finish().outcome);
+  return observed;
+}
+
 RC_GTEST_PROP(HttpOverlap, StartAndFinishGiveTheOutcomesOfExecute, ()) {
   const FuzzSequence sequence = *fuzz_sequence_gen(model::PolicyConfig{}, nullptr);
   const std::vector<model::Request> requests = requests_of(sequence);
@@ -154,14 +165,9 @@ RC_GTEST_PROP(HttpOverlap, StartAndFinishGiveTheOutcomesOfExecute, ()) {
   std::vector<model::Outcome> expected;
   for (const model::Request& r : requests) expected.push_back(one_by_one->execute(r).outcome);
 
-  const auto session = overlapped->open_account(fuzz_cast());
-  std::vector<model::Outcome> observed;
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    session->start(requests[i]);
-    if (i > 0) observed.push_back(session->finish().outcome);
-  }
-  if (!requests.empty()) observed.push_back(session->finish().outcome);
-  RC_ASSERT(observed == expected);
+  RC_ASSERT(started_behind(*overlapped->open_account(fuzz_cast()), requests) == expected);
+  // Without the I/O thread the second waits in the client's queue: the same outcomes.
+  RC_ASSERT(started_behind(*plain->open_account(fuzz_cast()), requests) == expected);
 }
 
 // A session given up with a request on the wire (a mismatch before it) reads
