@@ -888,17 +888,15 @@ void HttpSession::start(const model::Request& request) {
   const Pending& ahead = m_pending.front();
   std::tie(m_awaited_book, m_awaited_name) = created_by(ahead.request.op);
   m_uses_awaited = false;
-  bool failed = false;
   try {
     render(p);
   } catch (const TargetError&) {
-    failed = true;
     p.error = std::current_exception();
   }
   m_awaited_book = nullptr;
-  const bool wait = m_uses_awaited || !ahead.posted || (!failed && &client_for(*p.op) != ahead.client);
+  const bool wait = m_uses_awaited || !ahead.posted || (!p.error && &client_for(*p.op) != ahead.client);
   if (wait) p.error = nullptr;  // filled in again after the answer, which may change how
-  else if (!failed) post(p);
+  else if (!p.error) post(p);
 }
 
 Observation HttpSession::finish() {
