@@ -116,18 +116,26 @@ Profile zendesk_profile() {
   return std::move(*load.profile);
 }
 
-target::ReferenceServer& reference_server() {
-  static target::ReferenceServer* server = [] {
-    auto* s = new target::ReferenceServer(target::ServerOptions{});
-    s->start();
-    return s;
-  }();
-  return *server;
-}
+// One reference server for these tests, made on first use and stopped after
+// the last test (its threads must not outlive the libraries they use at exit).
+target::ReferenceServer* g_server = nullptr;
+
+class ServerEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    delete g_server;
+    g_server = nullptr;
+  }
+};
+[[maybe_unused]] const auto* const k_server_environment = ::testing::AddGlobalTestEnvironment(new ServerEnvironment);
 
 std::unique_ptr<Target> http_target(bool overlap) {
+  if (!g_server) {
+    g_server = new target::ReferenceServer(target::ServerOptions{});
+    g_server->start();
+  }
   HttpOptions options;
-  options.url = reference_server().url();
+  options.url = g_server->url();
   auto target = make_http_target(options, zendesk_profile());
   target->record_exchanges(false);
   target->overlap_requests(overlap);
@@ -159,7 +167,7 @@ std::vector<model::Outcome> started_behind(AccountSession& session, const std::v
 RC_GTEST_PROP(HttpOverlap, StartAndFinishGiveTheOutcomesOfExecute, ()) {
   const FuzzSequence sequence = *fuzz_sequence_gen(model::PolicyConfig{}, nullptr);
   const std::vector<model::Request> requests = requests_of(sequence);
-  static const std::unique_ptr<Target> plain = http_target(false), overlapped = http_target(true);
+  const std::unique_ptr<Target> plain = http_target(false), overlapped = http_target(true);
 
   const auto one_by_one = plain->open_account(fuzz_cast());
   std::vector<model::Outcome> expected;
