@@ -437,8 +437,6 @@ HttpResult HttpClient::finish() {
   return send_now(request);
 }
 
-std::size_t HttpClient::outstanding() const { return m_io ? m_io->outstanding() : m_queued.size(); }
-
 void HttpClient::drop_outstanding() {
   while (m_io && m_io->outstanding() > 0) (void)m_io->take();
   m_queued.clear();

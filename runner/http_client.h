@@ -97,7 +97,6 @@ class HttpClient {
   // otherwise finish() sends the oldest itself. send() is start + finish.
   void start(HttpRequest request);
   HttpResult finish();
-  std::size_t outstanding() const;
   // Gives up what is outstanding: answers already asked for are read and
   // dropped (the connection stays in step), requests not sent are not sent.
   void drop_outstanding();

@@ -21,11 +21,10 @@ void relax() {
 #endif
 }
 
-// Waits until `counter` differs from `seen` (or `stop` is set, when given).
-void wait_past(const std::atomic<std::uint32_t>& counter, std::uint32_t seen, const std::atomic<bool>* stop) {
+// Waits until `counter` differs from `seen`.
+void wait_past(const std::atomic<std::uint32_t>& counter, std::uint32_t seen) {
   const auto until = std::chrono::steady_clock::now() + k_spin;
   for (int i = 0; counter.load(std::memory_order_acquire) == seen; ++i) {
-    if (stop && stop->load(std::memory_order_acquire)) return;
     if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) {
       counter.wait(seen, std::memory_order_acquire);  // returns at once when it already changed
       continue;
@@ -43,7 +42,7 @@ HttpIoThread::~HttpIoThread() {
   m_stop.store(true, std::memory_order_release);
   // Wakes the thread whether it sleeps on m_posted or spins: a changed count
   // with m_stop set ends its loop (nothing is outstanding any more).
-  m_posted.fetch_add(k_capacity + 1, std::memory_order_acq_rel);
+  m_posted.fetch_add(1, std::memory_order_acq_rel);
   m_posted.notify_one();
   m_thread.join();
 }
@@ -56,7 +55,7 @@ void HttpIoThread::post(HttpRequest request) {
 }
 
 HttpResult HttpIoThread::take() {
-  wait_past(m_done, m_taken, nullptr);
+  wait_past(m_done, m_taken);
   HttpResult result = std::move(m_slots[m_taken % k_capacity].result);
   ++m_taken;
   return result;
@@ -66,7 +65,7 @@ void HttpIoThread::run() {
   // Requests posted before a failure was handed back were queued behind it.
   std::uint32_t failed_below = 0;
   for (std::uint32_t n = 0;; ++n) {
-    wait_past(m_posted, n, &m_stop);
+    wait_past(m_posted, n);
     if (m_stop.load(std::memory_order_acquire)) return;
     Slot& slot = m_slots[n % k_capacity];
     if (n < failed_below) {
