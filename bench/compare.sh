@@ -68,6 +68,7 @@ model_rate() {
 # received), turned into a replay file, and replayed three times against the
 # server by the least client; prints the median "steps/s requests/s" and the
 # replays' answers that differed from the capture (0: the replays did the same work).
+# Then the same on eight connections at once (least_client_rate8).
 least_client_rate() {
   local steps; capture=$(mktemp -d)
   strace -ff -ttt -s 1000000 -xx -e trace=connect,sendto,recvfrom -o "$capture/cap" \
@@ -78,6 +79,16 @@ least_client_rate() {
   rm -f "$capture"/cap.*
   for _ in 1 2 3; do "$replay" "${url#http://}" "$capture/replay" "$steps" 2>/dev/null || true; done >"$capture/out"
   median_replay "$capture/out"
+}
+
+# The capture replayed by eight connections at once, each with accounts of its
+# own, as `fuzz --jobs 8` runs eight jobs: what any client reaches on the mix
+# against wrk -c8. Same output as least_client_rate.
+least_client_rate8() {
+  for _ in 1 2 3; do
+    "$replay" "${url#http://}" "$capture/replay" "$(cat "$capture/steps")" 8 2>/dev/null || true
+  done >"$capture/out8"
+  median_replay "$capture/out8"
 }
 
 # The median of replay lines: "steps/s requests/s answers-other-than-captured (all runs)".
@@ -114,6 +125,7 @@ read -r f1 h1 <<<"$(fuzz_rate 1)"; read -r f8 h8 <<<"$(fuzz_rate 8)"
 py=$(python_rate)
 least_client_rate >"$log.least"  # not in $(...): it sets $capture for python_replay_rate
 read -r l1 lh1 lbad <"$log.least"
+read -r l8 lh8 l8bad <<<"$(least_client_rate8)"
 read -r p1 ph1 pbad <<<"$(python_replay_rate)"
 model=$(model_rate)
 suite=$(suite_seconds)
@@ -129,6 +141,8 @@ printf '%-44s %10s   fuzz -j1 / python: %s\n' "python requests.Session loop, use
 printf '%-44s %10s   fuzz -j1 / python: %s (all requests: %s); answers other than captured: %s\n' "python requests.Session, the fuzz mix (steps)" "$p1" "$(ratio $f1 $p1)" "$(ratio $h1 $ph1)" "$pbad"
 printf '%-44s %10s   ratio to wrk -c1: %s; fuzz -j1 / least client: %s\n' "least client, the fuzz -j1 mix (steps)" "$l1" "$(ratio $l1 $w1)" "$(ratio $f1 $l1)"
 printf '%-44s %10s   ratio to wrk -c1: %s; answers other than captured: %s\n' "  all its HTTP requests" "$lh1" "$(ratio $lh1 $w1)" "$lbad"
+printf '%-44s %10s   ratio to wrk -c8: %s; fuzz -j8 / least client: %s\n' "least client, 8 connections (steps)" "$l8" "$(ratio $l8 $w8)" "$(ratio $f8 $l8)"
+printf '%-44s %10s   ratio to wrk -c8: %s; answers other than captured: %s\n' "  all its HTTP requests" "$lh8" "$(ratio $lh8 $w8)" "$l8bad"
 printf '%-44s %10s   (model steps/s)\n' "fuzz --target model" "$model"
 printf '%-44s %10s\n' "wrk -c1 constant_server" "$c1"
 printf '%-44s %10s\n' "wrk -c8 constant_server" "$c8"

@@ -6,10 +6,13 @@
 // its rate is what any client could reach on the fuzzer's mix of requests,
 // against which `fuzz`'s own rate is measured (bench/compare.sh).
 //
-// Usage: replay_client HOST:PORT REPLAY_FILE [STEPS]   (HOST an IPv4 address)
+// Usage: replay_client HOST:PORT REPLAY_FILE [STEPS [CONNECTIONS]]   (HOST an IPv4 address)
 // Prints: "<requests> requests in <s> s: <req/s> requests/s, <steps/s> steps/s;
 // <n> answers with another status than captured". STEPS (the fuzzed steps
 // among the requests, printed by replay_capture.py) gives the steps/s figure.
+// CONNECTIONS (default 1): that many threads replay the whole file at once,
+// each on a connection of its own with accounts of its own, as `fuzz --jobs`
+// runs jobs; the rates are their sum, over the time until the last is done.
 // Exits 1 when answers differ from the capture (the replay did other work).
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -25,6 +28,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -202,19 +206,14 @@ std::string json_string(const std::string& body, const std::string& key) {
   return body.substr(start, body.find('"', start) - start);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc < 3 || argc > 4) die("usage: replay_client HOST:PORT REPLAY_FILE [STEPS]");
-  const std::string origin = argv[1];
+// Replays `records` on a connection of its own; returns the answers whose
+// status differs from the capture's.
+long replay(const std::string& origin, const std::vector<Record>& records) {
   const std::size_t colon = origin.rfind(':');
-  if (colon == std::string::npos) die("not HOST:PORT: " + origin);
-  const std::vector<Record> records = load(argv[2]);
-  std::vector<std::string> secrets;
   Connection connection(origin.substr(0, colon).c_str(), std::atoi(origin.c_str() + colon + 1));
+  std::vector<std::string> secrets;
   std::string body;
   long other_status = 0;
-  const auto start = std::chrono::steady_clock::now();
   for (const Record& r : records) {
     connection.send_all(r.is_template ? fill(r.request, secrets) : r.request);
     const int status = connection.read_answer(body);
@@ -226,9 +225,30 @@ int main(int argc, char** argv) {
       secrets[issued.slot] = json_string(body, issued.key);
     }
   }
+  return other_status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3 || argc > 5) die("usage: replay_client HOST:PORT REPLAY_FILE [STEPS [CONNECTIONS]]");
+  const std::string origin = argv[1];
+  if (origin.rfind(':') == std::string::npos) die("not HOST:PORT: " + origin);
+  const int connections = argc == 5 ? std::atoi(argv[4]) : 1;
+  if (connections < 1 || connections > 256) die("CONNECTIONS must be 1 to 256");
+  const std::vector<Record> records = load(argv[2]);
+  std::vector<long> other_status(static_cast<std::size_t>(connections), 0);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    std::vector<std::jthread> threads;
+    for (long& other : other_status) threads.emplace_back([&] { other = replay(origin, records); });
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double steps = argc == 4 ? std::atof(argv[3]) : static_cast<double>(records.size());
-  std::printf("%zu requests in %.2f s: %.0f requests/s, %.0f steps/s; %ld answers with another status than captured\n",
-              records.size(), seconds, records.size() / seconds, steps / seconds, other_status);
-  return other_status == 0 ? 0 : 1;
+  long others = 0;
+  for (long other : other_status) others += other;
+  const double requests = static_cast<double>(records.size()) * connections;
+  const double steps = (argc >= 4 ? std::atof(argv[3]) : static_cast<double>(records.size())) * connections;
+  std::printf("%.0f requests in %.2f s: %.0f requests/s, %.0f steps/s; %ld answers with another status than captured\n",
+              requests, seconds, requests / seconds, steps / seconds, others);
+  return others == 0 ? 0 : 1;
 }
