@@ -61,18 +61,6 @@ Json token_json(const Account& account, const TokenRecord& record) {
   return {{"id", record.id}, {"label", record.description}, {"enabled", token && token->active}};
 }
 
-std::string token_name_at(const Account& account, const std::string& id_text) {
-  const auto id = parse_id(id_text);
-  const TokenRecord* record = id ? account.token_by_id(*id) : nullptr;
-  return record ? record->name : std::string();
-}
-
-std::string oauth_name_at(const Account& account, const std::string& id_text) {
-  const auto id = parse_id(id_text);
-  const OAuthRecord* record = id ? account.oauth_by_id(*id) : nullptr;
-  return record ? record->name : std::string();
-}
-
 // --- reading API bodies --------------------------------------------------------------------
 
 ApiCall read_access_update(const Account&, const httplib::Request& req) {
@@ -168,17 +156,10 @@ void write_tickets(Account&, const ApiCall&, const Outcome&, httplib::Response& 
   send_json(res, 200, {{"data", Json::array()}});
 }
 
-void write_no_content(Account&, const ApiCall&, const Outcome&, httplib::Response& res) {
-  send_no_content(res);
-}
-
 void install_api(httplib::Server& server, Service& service) {
   const auto route = [](std::string_view tail) { return account_route("/v3" + std::string(tail)); };
   const auto api = [&service](ApiReader read, ApiWriter write) {
-    return [&service, read = std::move(read), write = std::move(write)](const httplib::Request& req,
-                                                                        httplib::Response& res) {
-      service.serve_api(req, res, refuse, read, write);
-    };
+    return api_handler(service, refuse, std::move(read), std::move(write));
   };
   // Probes first: httplib tries a method's routes in order (zendesk_routes.cpp).
   server.Get(route("/whoami"), api(fixed_call(model::ProbeOp{model::Probe::me}), write_whoami));
@@ -188,40 +169,15 @@ void install_api(httplib::Server& server, Service& service) {
   server.Get(route("/tokens"), api(fixed_call(model::ListTokensOp{}), write_token_list));
   server.Post(route("/tokens"), api(read_token_creation, write_new_token));
   server.Patch(route(R"(/tokens/(\d+))"), api(read_token_update, write_token));
-  server.Delete(route(R"(/tokens/(\d+))"),
-                api([](const Account& a, const httplib::Request& req) {
-                      return ApiCall{model::DeleteTokenOp{token_name_at(a, req.matches[2].str())}, {}, {}};
-                    },
-                    write_no_content));
+  server.Delete(route(R"(/tokens/(\d+))"), api(delete_token_call, write_no_content));
   server.Post(route("/oauth-grants"), api(read_grant, write_grant));
-  server.Delete(route(R"(/oauth-grants/(\d+))"),
-                api([](const Account& a, const httplib::Request& req) {
-                      return ApiCall{model::RevokeOAuthOp{oauth_name_at(a, req.matches[2].str())}, {}, {}};
-                    },
-                    write_no_content));
+  server.Delete(route(R"(/oauth-grants/(\d+))"), api(revoke_oauth_call, write_no_content));
 }
 
 // --- the fixture interface ------------------------------------------------------------------------
 
-Checked<std::vector<UserSpec>> read_members(const std::string& body_text) {
-  using Specs = std::vector<UserSpec>;
-  if (body_text.empty()) return {};
-  const auto body = parse_object(body_text);
-  if (!body) return refused<Specs>("the body must be a JSON object {\"members\": [...]}");
-  if (auto e = unknown_key_error(*body, {"members"}); !e.empty()) return refused<Specs>(e);
-  if (!body->contains("members")) return {};
-  if (!body->at("members").is_array()) return refused<Specs>("'members' must be an array");
-  Checked<Specs> result;
-  for (const Json& element : body->at("members")) {
-    Checked<UserSpec> spec = read_user_spec(element, k_mfa_key);
-    if (!spec.ok()) return refused<Specs>("members[" + std::to_string(result.value.size()) + "]: " + spec.error);
-    result.value.push_back(std::move(spec.value));
-  }
-  return result;
-}
-
 void create_account(Service& service, const httplib::Request& req, httplib::Response& res) {
-  const auto members = read_members(req.body);
+  const auto members = read_user_list(req.body, "members", k_mfa_key);
   if (!members.ok()) return fixture_error(res, members.error);
   auto created = target::create_account(service.engine(), service.store(), members.value, k_style);
   if (!created.ok()) return fixture_error(res, created.error);
@@ -239,13 +195,9 @@ void create_account(Service& service, const httplib::Request& req, httplib::Resp
 
 void add_member(Service& service, const httplib::Request& req, httplib::Response& res) {
   const bool found = service.with_account(req, [&](Account& account) {
-    const auto body = parse_object(req.body);
-    if (!body) return fixture_error(res, "the body must be a JSON object (a member)");
-    const auto spec = read_user_spec(*body, k_mfa_key);
-    if (!spec.ok()) return fixture_error(res, spec.error);
-    const auto added = target::add_user(service.engine(), account, spec.value);
+    const auto added = add_user_from(service.engine(), account, req.body, k_mfa_key);
     if (!added.ok()) return fixture_error(res, added.error);
-    send_json(res, 201, {{"id", added.value}, {"email", spec.value.email}});
+    send_json(res, 201, {{"id", added.value}, {"email", account.user_by_id(added.value)->email}});
   });
   if (!found) send_not_found(res);
 }
@@ -255,11 +207,9 @@ void change_member(Service& service, const httplib::Request& req, httplib::Respo
     const auto id = parse_id(req.matches[2].str());
     const model::User* user = id ? account.user_by_id(*id) : nullptr;
     if (!user) return send_not_found(res);
-    const auto body = parse_object(req.body);
-    if (!body) return fixture_error(res, "the body must be a JSON object");
-    const auto change = read_user_change(*body, k_mfa_key);
-    if (!change.ok()) return fixture_error(res, change.error);
-    apply_user_change(service.engine(), account, user->name, change.value);
+    const std::string name = user->name;  // the change may move the account's users
+    const std::string error = change_user_from(service.engine(), account, name, req.body, k_mfa_key);
+    if (!error.empty()) return fixture_error(res, error);
     send_json(res, 200, {{"id", *id}});
   });
   if (!found) send_not_found(res);
@@ -267,20 +217,16 @@ void change_member(Service& service, const httplib::Request& req, httplib::Respo
 
 void change_account(Service& service, const httplib::Request& req, httplib::Response& res) {
   const bool found = service.with_account(req, [&](Account& account) {
-    const auto body = parse_object(req.body);
-    if (!body) return fixture_error(res, "the body must be a JSON object");
-    const auto change = read_account_change(*body, "mfa_required", "legacy_agent_passwords");
-    if (!change.ok()) return fixture_error(res, change.error);
-    apply_account_change(service.engine(), account, change.value);
+    const std::string error =
+        change_account_from(service.engine(), account, req.body, "mfa_required", "legacy_agent_passwords");
+    if (!error.empty()) return fixture_error(res, error);
     send_json(res, 200, Json::object());
   });
   if (!found) send_not_found(res);
 }
 
 void install_fixtures(httplib::Server& server, Service& service) {
-  const auto bind = [&service](void (*handler)(Service&, const httplib::Request&, httplib::Response&)) {
-    return [&service, handler](const httplib::Request& req, httplib::Response& res) { handler(service, req, res); };
-  };
+  const auto bind = [&service](FixtureHandler handle) { return fixture_handler(service, handle); };
   server.Post("/fixtures/accounts", bind(create_account));
   server.Delete(R"(/fixtures/accounts/([A-Za-z0-9_-]+))",
                 [&service](const httplib::Request& req, httplib::Response& res) {

@@ -66,6 +66,35 @@ Checked<UserSpec> read_user_spec(const Json& element, std::string_view two_facto
   return {spec, {}};
 }
 
+Checked<std::vector<UserSpec>> read_user_list(const std::string& body_text, std::string_view list_key,
+                                              std::string_view two_factor_key) {
+  using Specs = std::vector<UserSpec>;
+  const std::string key(list_key);
+  if (body_text.empty()) return {};
+  const auto body = parse_object(body_text);
+  if (!body) return refused<Specs>("the body must be a JSON object {\"" + key + "\": [...]}");
+  if (auto e = unknown_key_error(*body, {list_key}); !e.empty()) return refused<Specs>(e);
+  if (!body->contains(key)) return {};
+  if (!body->at(key).is_array()) return refused<Specs>("'" + key + "' must be an array");
+  Checked<Specs> result;
+  for (const Json& element : body->at(key)) {
+    Checked<UserSpec> spec = read_user_spec(element, two_factor_key);
+    if (!spec.ok())
+      return refused<Specs>(key + "[" + std::to_string(result.value.size()) + "]: " + spec.error);
+    result.value.push_back(std::move(spec.value));
+  }
+  return result;
+}
+
+Checked<int> add_user_from(const Engine& engine, Account& account, const std::string& body_text,
+                           std::string_view two_factor_key) {
+  const auto body = parse_object(body_text);
+  if (!body) return refused<int>("the body must be a JSON object (a user)");
+  const auto spec = read_user_spec(*body, two_factor_key);
+  if (!spec.ok()) return refused<int>(spec.error);
+  return add_user(engine, account, spec.value);
+}
+
 Checked<int> add_user(const Engine& engine, Account& account, const UserSpec& spec) {
   if (account.find_user_by_email(spec.email, EmailMatch::ignore_ascii_case))
     return refused<int>("a user with the email '" + spec.email + "' already exists in this account");
@@ -117,6 +146,16 @@ void apply_user_change(const Engine& engine, Account& account, const std::string
     engine.apply_fixture(account, model::SetTwoFactorEnrolledOp{user, *change.two_factor});
 }
 
+std::string change_user_from(const Engine& engine, Account& account, const std::string& user,
+                             const std::string& body_text, std::string_view two_factor_key) {
+  const auto body = parse_object(body_text);
+  if (!body) return "the body must be a JSON object";
+  const auto change = read_user_change(*body, two_factor_key);
+  if (!change.ok()) return change.error;
+  apply_user_change(engine, account, user, change.value);
+  return {};
+}
+
 Checked<AccountChange> read_account_change(const Json& body, std::string_view required_key,
                                            std::string_view agent_key) {
   if (auto e = unknown_key_error(body, {required_key, agent_key}); !e.empty())
@@ -130,6 +169,16 @@ Checked<AccountChange> read_account_change(const Json& body, std::string_view re
     (key == required_key ? change.two_factor_required : change.agent_password_access) = on;
   }
   return {change, {}};
+}
+
+std::string change_account_from(const Engine& engine, Account& account, const std::string& body_text,
+                                std::string_view required_key, std::string_view agent_key) {
+  const auto body = parse_object(body_text);
+  if (!body) return "the body must be a JSON object";
+  const auto change = read_account_change(*body, required_key, agent_key);
+  if (!change.ok()) return change.error;
+  apply_account_change(engine, account, change.value);
+  return {};
 }
 
 void apply_account_change(const Engine& engine, Account& account, const AccountChange& change) {

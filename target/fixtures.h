@@ -37,6 +37,10 @@ struct UserSpec {
 
 // `{"email", "role", "password", TWO_FACTOR_KEY}`; the last is optional (false).
 Checked<UserSpec> read_user_spec(const Json& element, std::string_view two_factor_key);
+// The users listed under LIST_KEY in a request body (`{"users": [...]}`);
+// none when the body is empty or has no such key.
+Checked<std::vector<UserSpec>> read_user_list(const std::string& body_text, std::string_view list_key,
+                                              std::string_view two_factor_key);
 
 struct NewAccount {
   std::shared_ptr<Account> account;
@@ -51,6 +55,9 @@ Checked<NewAccount> create_account(const Engine& engine, AccountStore& store,
 
 // Adds a user to `account`, which the caller holds locked; returns its ID.
 Checked<int> add_user(const Engine& engine, Account& account, const UserSpec& spec);
+// The same, the user read from a request body (an object of read_user_spec).
+Checked<int> add_user_from(const Engine& engine, Account& account, const std::string& body_text,
+                           std::string_view two_factor_key);
 
 struct UserChange {
   std::optional<std::string> password;
@@ -60,6 +67,10 @@ struct UserChange {
 Checked<UserChange> read_user_change(const Json& body, std::string_view two_factor_key);
 void apply_user_change(const Engine& engine, Account& account, const std::string& user,
                        const UserChange& change);
+// The change a request body asks of `user`, read and applied; why it was
+// refused ("" when applied).
+std::string change_user_from(const Engine& engine, Account& account, const std::string& user,
+                             const std::string& body_text, std::string_view two_factor_key);
 
 struct AccountChange {
   std::optional<bool> two_factor_required;
@@ -69,5 +80,9 @@ struct AccountChange {
 Checked<AccountChange> read_account_change(const Json& body, std::string_view required_key,
                                            std::string_view agent_key);
 void apply_account_change(const Engine& engine, Account& account, const AccountChange& change);
+// The change a request body asks of the account, read and applied; why it was
+// refused ("" when applied).
+std::string change_account_from(const Engine& engine, Account& account, const std::string& body_text,
+                                std::string_view required_key, std::string_view agent_key);
 
 }  // namespace authconform::target

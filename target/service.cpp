@@ -75,6 +75,37 @@ void send_no_content(httplib::Response& res) {
   res.body.clear();
 }
 
+std::string token_name_at(const Account& account, const std::string& id_text) {
+  const auto id = parse_id(id_text);
+  const TokenRecord* record = id ? account.token_by_id(*id) : nullptr;
+  return record ? record->name : std::string();
+}
+
+ApiCall delete_token_call(const Account& account, const httplib::Request& req) {
+  return ApiCall{model::DeleteTokenOp{token_name_at(account, req.matches[2].str())}, {}, {}};
+}
+
+ApiCall revoke_oauth_call(const Account& account, const httplib::Request& req) {
+  const auto id = parse_id(req.matches[2].str());
+  const OAuthRecord* record = id ? account.oauth_by_id(*id) : nullptr;
+  return ApiCall{model::RevokeOAuthOp{record ? record->name : std::string()}, {}, {}};
+}
+
+void write_no_content(Account&, const ApiCall&, const model::Outcome&, httplib::Response& res) {
+  send_no_content(res);
+}
+
+httplib::Server::Handler api_handler(Service& service, Refuser refuse, ApiReader read, ApiWriter write) {
+  return [&service, refuse, read = std::move(read), write = std::move(write)](const httplib::Request& req,
+                                                                              httplib::Response& res) {
+    service.serve_api(req, res, refuse, read, write);
+  };
+}
+
+httplib::Server::Handler fixture_handler(Service& service, FixtureHandler handle) {
+  return [&service, handle](const httplib::Request& req, httplib::Response& res) { handle(service, req, res); };
+}
+
 ApiCall issue_oauth_call(const Account& account, int user_id, std::pair<bool, bool> read_write) {
   const model::User* owner = account.user_by_id(user_id);
   return ApiCall{model::IssueOAuthOp{account.next_oauth_name(), owner ? owner->name : std::string(),

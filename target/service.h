@@ -36,12 +36,24 @@ inline auto fixed_call(model::Operation op) {
   return [op](const Account&, const httplib::Request&) { return ApiCall{op, {}, {}}; };
 }
 
+// The name of the account's API token with the ID `id_text`; "" when there is
+// none, which the model refuses with not_found.
+std::string token_name_at(const Account& account, const std::string& id_text);
+
+// Readers of a deletion whose path's second capture is the ID of an API token
+// (delete_token_call) or an OAuth token (revoke_oauth_call).
+ApiCall delete_token_call(const Account& account, const httplib::Request& req);
+ApiCall revoke_oauth_call(const Account& account, const httplib::Request& req);
+
 // How a variant answers a refusal (401, 403, 404, 400/422) of an API request;
 // `detail` explains an invalid body.
 using Refuser = void (*)(httplib::Response& res, const Verdict& verdict, std::string_view detail);
 using ApiReader = std::function<ApiCall(const Account&, const httplib::Request&)>;
 // Writes the success answer (outcome ok, user or anonymous); the account is held locked.
 using ApiWriter = std::function<void(Account&, const ApiCall&, const model::Outcome&, httplib::Response&)>;
+
+// The success answer of a deletion: 204 and no body.
+void write_no_content(Account&, const ApiCall&, const model::Outcome&, httplib::Response& res);
 
 class Service {
  public:
@@ -72,6 +84,13 @@ class Service {
   std::size_t m_max_body;
   std::string m_url;
 };
+
+// A route's handler: Service::serve_api with these.
+httplib::Server::Handler api_handler(Service& service, Refuser refuse, ApiReader read, ApiWriter write);
+
+// A fixture route's handler: `handle` with the service.
+using FixtureHandler = void (*)(Service& service, const httplib::Request& req, httplib::Response& res);
+httplib::Server::Handler fixture_handler(Service& service, FixtureHandler handle);
 
 // An account's base URL below the server's root, and the route pattern of a
 // path below it (its first capture is the account ID).

@@ -100,18 +100,6 @@ Json anonymous_json() {
   return {{"user", {{"id", nullptr}, {"name", "Anonymous user"}, {"email", nullptr}, {"role", "end-user"}}}};
 }
 
-std::string token_name_at(const Account& account, const std::string& id_text) {
-  const auto id = parse_id(id_text);
-  const TokenRecord* record = id ? account.token_by_id(*id) : nullptr;
-  return record ? record->name : std::string();
-}
-
-std::string oauth_name_at(const Account& account, const std::string& id_text) {
-  const auto id = parse_id(id_text);
-  const OAuthRecord* record = id ? account.oauth_by_id(*id) : nullptr;
-  return record ? record->name : std::string();
-}
-
 // --- reading API bodies ----------------------------------------------------------------
 
 // The object under the body's only key WRAPPER (`{"api_token": {...}}`).
@@ -240,17 +228,10 @@ void write_tickets(Account&, const ApiCall&, const Outcome&, httplib::Response& 
   send_json(res, 200, {{"tickets", Json::array()}});
 }
 
-void write_no_content(Account&, const ApiCall&, const Outcome&, httplib::Response& res) {
-  send_no_content(res);
-}
-
 void install_api(httplib::Server& server, Service& service) {
   const auto route = [](std::string_view tail) { return account_route(std::string(k_api_prefix) + std::string(tail)); };
   const auto api = [&service](ApiReader read, ApiWriter write) {
-    return [&service, read = std::move(read), write = std::move(write)](const httplib::Request& req,
-                                                                        httplib::Response& res) {
-      service.serve_api(req, res, refuse, read, write);
-    };
+    return api_handler(service, refuse, std::move(read), std::move(write));
   };
   // httplib tries a method's routes in this order, one std::regex each: the
   // probes, the most frequent requests (wrk's and the fuzzer's), go first.
@@ -261,42 +242,17 @@ void install_api(httplib::Server& server, Service& service) {
   server.Get(route(R"(/api_tokens\.json)"), api(fixed_call(model::ListTokensOp{}), write_token_list));
   server.Post(route(R"(/api_tokens\.json)"), api(read_token_generation, write_new_token));
   server.Put(route(R"(/api_tokens/(\d+)\.json)"), api(read_token_update, write_token));
-  server.Delete(route(R"(/api_tokens/(\d+)\.json)"),
-                api([](const Account& a, const httplib::Request& req) {
-                      return ApiCall{model::DeleteTokenOp{token_name_at(a, req.matches[2].str())}, {}, {}};
-                    },
-                    write_no_content));
+  server.Delete(route(R"(/api_tokens/(\d+)\.json)"), api(delete_token_call, write_no_content));
   server.Post(route(R"(/oauth/tokens\.json)"), api(read_oauth_issue, write_new_oauth));
-  server.Delete(route(R"(/oauth/tokens/(\d+)\.json)"),
-                api([](const Account& a, const httplib::Request& req) {
-                      return ApiCall{model::RevokeOAuthOp{oauth_name_at(a, req.matches[2].str())}, {}, {}};
-                    },
-                    write_no_content));
+  server.Delete(route(R"(/oauth/tokens/(\d+)\.json)"), api(revoke_oauth_call, write_no_content));
 }
 
 // --- the fixture interface -----------------------------------------------------------------------
 
 constexpr std::string_view k_two_factor_key = "two_factor_enrolled";
 
-Checked<std::vector<UserSpec>> read_account_users(const std::string& body_text) {
-  using Result = Checked<std::vector<UserSpec>>;
-  if (body_text.empty()) return {};
-  const auto body = parse_object(body_text);
-  if (!body) return refused<std::vector<UserSpec>>("the body must be a JSON object {\"users\": [...]}");
-  if (auto e = unknown_key_error(*body, {"users"}); !e.empty()) return refused<std::vector<UserSpec>>(e);
-  if (!body->contains("users")) return {};
-  if (!body->at("users").is_array()) return refused<std::vector<UserSpec>>("'users' must be an array");
-  Result result;
-  for (const Json& element : body->at("users")) {
-    Checked<UserSpec> spec = read_user_spec(element, k_two_factor_key);
-    if (!spec.ok()) return refused<std::vector<UserSpec>>("users[" + std::to_string(result.value.size()) + "]: " + spec.error);
-    result.value.push_back(std::move(spec.value));
-  }
-  return result;
-}
-
 void create_account(Service& service, const httplib::Request& req, httplib::Response& res) {
-  const auto users = read_account_users(req.body);
+  const auto users = read_user_list(req.body, "users", k_two_factor_key);
   if (!users.ok()) return fixture_error(res, users.error);
   auto created = target::create_account(service.engine(), service.store(), users.value, k_style);
   if (!created.ok()) return fixture_error(res, created.error);
@@ -315,13 +271,9 @@ void create_account(Service& service, const httplib::Request& req, httplib::Resp
 
 void add_user(Service& service, const httplib::Request& req, httplib::Response& res) {
   const bool found = service.with_account(req, [&](Account& account) {
-    const auto body = parse_object(req.body);
-    if (!body) return fixture_error(res, "the body must be a JSON object (a user)");
-    const auto spec = read_user_spec(*body, k_two_factor_key);
-    if (!spec.ok()) return fixture_error(res, spec.error);
-    const auto added = target::add_user(service.engine(), account, spec.value);
+    const auto added = add_user_from(service.engine(), account, req.body, k_two_factor_key);
     if (!added.ok()) return fixture_error(res, added.error);
-    send_json(res, 201, {{"user", {{"id", added.value}, {"email", spec.value.email}}}});
+    send_json(res, 201, {{"user", {{"id", added.value}, {"email", account.user_by_id(added.value)->email}}}});
   });
   if (!found) send_not_found(res);
 }
@@ -331,12 +283,9 @@ void change_user(Service& service, const httplib::Request& req, httplib::Respons
     const auto id = parse_id(req.matches[2].str());
     const model::User* user = id ? account.user_by_id(*id) : nullptr;
     if (!user) return send_not_found(res);
-    const auto body = parse_object(req.body);
-    if (!body) return fixture_error(res, "the body must be a JSON object");
-    const auto change = read_user_change(*body, k_two_factor_key);
-    if (!change.ok()) return fixture_error(res, change.error);
     const std::string name = user->name;
-    apply_user_change(service.engine(), account, name, change.value);
+    const std::string error = change_user_from(service.engine(), account, name, req.body, k_two_factor_key);
+    if (!error.empty()) return fixture_error(res, error);
     const model::User& changed = *account.state().find_user_by_name(name);
     Json shown = user_json(account, changed);
     shown["two_factor_enrolled"] = changed.two_factor_enrolled;
@@ -347,11 +296,9 @@ void change_user(Service& service, const httplib::Request& req, httplib::Respons
 
 void change_account(Service& service, const httplib::Request& req, httplib::Response& res) {
   const bool found = service.with_account(req, [&](Account& account) {
-    const auto body = parse_object(req.body);
-    if (!body) return fixture_error(res, "the body must be a JSON object");
-    const auto change = read_account_change(*body, "two_factor_required", "agent_password_access");
-    if (!change.ok()) return fixture_error(res, change.error);
-    apply_account_change(service.engine(), account, change.value);
+    const std::string error =
+        change_account_from(service.engine(), account, req.body, "two_factor_required", "agent_password_access");
+    if (!error.empty()) return fixture_error(res, error);
     send_json(res, 200, {{"account",
                           {{"id", account.id()},
                            {"two_factor_required", account.state().two_factor_required},
@@ -361,9 +308,7 @@ void change_account(Service& service, const httplib::Request& req, httplib::Resp
 }
 
 void install_fixtures(httplib::Server& server, Service& service) {
-  const auto bind = [&service](void (*handler)(Service&, const httplib::Request&, httplib::Response&)) {
-    return [&service, handler](const httplib::Request& req, httplib::Response& res) { handler(service, req, res); };
-  };
+  const auto bind = [&service](FixtureHandler handle) { return fixture_handler(service, handle); };
   server.Post("/conformance/v1/accounts", bind(create_account));
   server.Delete(R"(/conformance/v1/accounts/([A-Za-z0-9_-]+))",
                 [&service](const httplib::Request& req, httplib::Response& res) {

@@ -121,6 +121,21 @@ TEST_F(Acme, Fixtures_MembersAndAccount) {
   EXPECT_EQ(call("PATCH", "/fixtures/members/9", R"({"mfa":true})").status, 404);
 }
 
+// The same descriptions as zendesk's, with acme's key names and its 422 shape.
+TEST_F(Acme, Fixtures_BadInputIs422WithADescription) {
+  const auto refused = [](const Reply& reply, const std::string& description) {
+    EXPECT_EQ(reply.status, 422) << description;
+    EXPECT_EQ(reply.json, Json({{"code", "invalid"}, {"description", description}}));
+  };
+  refused(http().send("POST", "/fixtures/accounts", R"({"members":[{"email":"a@x.test"}]})"),
+          "members[0]: a user needs 'role'");
+  refused(http().send("POST", "/fixtures/accounts", R"({"users":[]})"), "unknown key 'users' (allowed: members)");
+  refused(call("POST", "/fixtures/members", "[]"), "the body must be a JSON object (a user)");
+  refused(call("PATCH", "/fixtures/members/2", R"({"two_factor_enrolled":true})"),
+          "unknown key 'two_factor_enrolled' (allowed: password mfa)");
+  refused(call("PATCH", "/fixtures/account", "{}"), "give 'mfa_required' or 'legacy_agent_passwords'");
+}
+
 TEST_F(Acme, DeleteAccount) {
   const std::string id = created.at("account_id").get<std::string>();
   EXPECT_EQ(http().send("DELETE", "/fixtures/accounts/" + id).status, 204);

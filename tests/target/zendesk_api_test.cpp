@@ -290,6 +290,25 @@ TEST_F(ZendeskApi, Fixtures_BadInputIs400InvalidFixture) {
   EXPECT_EQ(account.send("PATCH", "/conformance/v1/account", {{"two_factor_required", "yes"}}).status, 400);
 }
 
+// The descriptions name the place and what is wanted (target/fixtures.h).
+TEST_F(ZendeskApi, Fixtures_BadInputDescriptions) {
+  const auto description = [](const Reply& reply) { return reply.json.value("description", ""); };
+  Connection& root = served.http();
+  EXPECT_EQ(description(root.send("POST", "/conformance/v1/accounts", R"({"users":[{"email":"a@x.test"}]})")),
+            "users[0]: a user needs 'role'");
+  EXPECT_EQ(description(root.send("POST", "/conformance/v1/accounts", R"({"users":{}})")), "'users' must be an array");
+  EXPECT_EQ(description(root.send("POST", "/conformance/v1/accounts", "[1]")),
+            R"(the body must be a JSON object {"users": [...]})");
+  EXPECT_EQ(description(account.send("POST", "/conformance/v1/users", Json::array())),
+            "the body must be a JSON object (a user)");
+  EXPECT_EQ(description(account.send("PATCH", "/conformance/v1/users/1", Json::array())),
+            "the body must be a JSON object");
+  EXPECT_EQ(description(account.send("PATCH", "/conformance/v1/users/1", {{"mfa", true}})),
+            "unknown key 'mfa' (allowed: password two_factor_enrolled)");
+  EXPECT_EQ(description(account.send("PATCH", "/conformance/v1/account", Json::object())),
+            "give 'two_factor_required' or 'agent_password_access'");
+}
+
 TEST_F(ZendeskApi, CreateAccount_AcceptsAnEmptyBodyOrList) {
   EXPECT_EQ(served.http().send("POST", "/conformance/v1/accounts", "").status, 201);
   EXPECT_EQ(served.http().send("POST", "/conformance/v1/accounts", R"({"users":[]})").status, 201);
