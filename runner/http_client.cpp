@@ -420,7 +420,10 @@ HttpResult HttpClient::send_now(const HttpRequest& request) {
 }
 
 HttpResult HttpClient::send(const HttpRequest& request) {
-  if (!m_io && m_queued.empty()) return send_now(request);
+  // start + finish would hand back the oldest outstanding answer, not this one's.
+  if (!m_queued.empty() || (m_io && m_io->outstanding() > 0))
+    throw std::logic_error("HttpClient::send: requests are outstanding (finish or drop them first)");
+  if (!m_io) return send_now(request);
   start(request);
   return finish();
 }

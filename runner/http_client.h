@@ -88,13 +88,15 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
+  // One request and its answer; only with nothing outstanding (below), else
+  // std::logic_error.
   HttpResult send(const HttpRequest& request);
 
   // Requests in two halves, so that the caller can work while one is on the
   // wire: start() queues a request (at most two outstanding), finish() gives
   // the result of the oldest, in order. With overlap_io on, a thread of this
   // client sends them (the second right after the first's answer);
-  // otherwise finish() sends the oldest itself. send() is start + finish.
+  // otherwise finish() sends the oldest itself.
   void start(HttpRequest request);
   HttpResult finish();
   // Gives up what is outstanding: answers already asked for are read and

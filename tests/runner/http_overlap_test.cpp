@@ -180,6 +180,18 @@ RC_GTEST_PROP(HttpOverlap, StartAndFinishGiveTheOutcomesOfExecute, ()) {
 
 // A session given up with a request on the wire (a mismatch before it) reads
 // that answer, so the pooled connection is in step for the next session.
+// send() would otherwise hand back the answer to the request started before it.
+TEST(HttpClientHalves, SendWhileARequestIsOutstanding_IsRefused) {
+  HttpClient client(parse_url("http://127.0.0.1:9"), HttpOptions{});
+  client.start(get("/first"));  // without the I/O thread: queued, not sent
+  EXPECT_THROW(client.send(get("/second")), std::logic_error);
+  client.drop_outstanding();
+  HttpOptions quick;
+  quick.connect_timeout_s = 0.2;
+  HttpClient unreachable(parse_url("http://127.0.0.1:9"), quick);
+  EXPECT_TRUE(unreachable.send(get("/")).failure);  // nothing outstanding: sent (and refused by the port)
+}
+
 TEST(HttpOverlap, ASessionDroppedWithRequestsOutstandingLeavesItsConnectionInStep) {
   const auto target = http_target(true);
   const model::Request me{model::ProbeOp{model::Probe::me}, model::NoCredential{}};
