@@ -37,7 +37,7 @@ constexpr CommandHelp k_help{
 std::string target_args(const po::variables_map& vm) {
   std::string args;
   for (const char* name : {"target", "profile", "mutant", "policy", "connect-timeout", "request-timeout",
-                           "max-body", "ca-file", "tokens-retired", "insecure", "http-client"}) {
+                           "max-body", "ca-file", "tokens-retired", "insecure", "http-client", "one-connection"}) {
     if (!vm.count(name) || vm[name].defaulted()) continue;
     const boost::any& value = vm[name].value();
     std::ostringstream text;

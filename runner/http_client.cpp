@@ -268,7 +268,7 @@ namespace {
 class HttplibTransport final : public HttpTransport {
  public:
   HttplibTransport(const ParsedUrl& origin, const HttpOptions& o) : m_options(o), m_client(origin.origin()) {
-    m_client.set_keep_alive(true);
+    m_client.set_keep_alive(!o.one_connection);
     m_client.set_tcp_nodelay(true);
     m_client.set_follow_location(false);
     const auto [cs, cu] = seconds_and_micros(o.connect_timeout_s);

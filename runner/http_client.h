@@ -29,6 +29,10 @@ struct HttpOptions {
   std::string ca_file;
   bool insecure = false;  // HTTPS verification is on unless this is set
   HttpEngine engine = HttpEngine::builtin;  // for http:// only
+  // Each request on a connection of its own, closed after the answer
+  // (`Connection: close`): for a target that serves one connection at a time,
+  // which an idle kept-alive connection would hold (connection_probe.h).
+  bool one_connection = false;
 };
 
 // An absolute http(s) URL taken apart. `prefix` is the path without a

@@ -218,7 +218,8 @@ std::optional<HttpFailure> PlainTransport::ready(const std::string& what) {
 
 // The request line and headers as given, then Host, Content-Length (always
 // for a body, and 0 for a bodiless POST, PUT or PATCH: some servers refuse
-// those without it), Accept and User-Agent unless given.
+// those without it), Accept and User-Agent unless given, and
+// `Connection: close` when each request has a connection of its own.
 void PlainTransport::compose(const HttpRequest& request) {
   m_out.clear();
   m_out.append(request.method).append(" ").append(request.path.empty() ? "/" : request.path).append(" HTTP/1.1\r\n");
@@ -232,6 +233,10 @@ void PlainTransport::compose(const HttpRequest& request) {
   if (!has_host) m_out.append("Host: ").append(m_host_header).append("\r\n");
   if (!has_accept) m_out.append("Accept: */*\r\n");
   if (!has_agent) m_out.append("User-Agent: authconform\r\n");
+  if (m_options.one_connection && std::none_of(request.headers.begin(), request.headers.end(), [](const auto& h) {
+        return iequals_ascii(h.first, "Connection");
+      }))
+    m_out.append("Connection: close\r\n");
   const bool may_have_body = request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
   if (!request.body.empty() || may_have_body)
     m_out.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");
@@ -482,7 +487,8 @@ HttpResult PlainTransport::exchange(const HttpRequest& request, const std::strin
     result.failure = failure_of(end, what, a.state, a.problem);
     return result;
   }
-  if (!a.keep_alive || !m_in.empty()) disconnect();  // bytes past the answer: the connection is out of step
+  // Bytes past the answer: the connection is out of step.
+  if (!a.keep_alive || !m_in.empty() || m_options.one_connection) disconnect();
   a.state.head.body = std::move(a.body);
   result.response = std::move(a.state.head);
   return result;

@@ -1,5 +1,6 @@
 #include "runner/target_factory.h"
 
+#include "runner/connection_probe.h"
 #include "runner/model_target.h"
 #include "runner/profile.h"
 #include "target/reference_server.h"
@@ -31,7 +32,10 @@ void add_target_options(po::options_description& options) {
     ("insecure", po::bool_switch(), "do NOT verify HTTPS certificates (testing only)")
     ("http-client", po::value<std::string>()->default_value("builtin"),
      "who speaks HTTP/1.1 to an http:// target: builtin (fast; docs/performance.md) or httplib "
-     "(cpp-httplib, as for https://); a fallback should a target's answers trip the builtin one");
+     "(cpp-httplib, as for https://); a fallback should a target's answers trip the builtin one")
+    ("one-connection", po::bool_switch(),
+     "send each request on a connection of its own, closed after the answer, for a target that serves "
+     "one connection at a time (found by itself otherwise: docs/profiles.md, \"Connections\")");
 }
 
 TargetOptions target_options_from(const po::variables_map& vm) {
@@ -44,6 +48,7 @@ TargetOptions target_options_from(const po::variables_map& vm) {
   o.http.max_body_bytes = vm["max-body"].as<std::size_t>();
   o.http.ca_file = vm["ca-file"].as<std::string>();
   o.http.insecure = vm["insecure"].as<bool>();
+  o.http.one_connection = vm["one-connection"].as<bool>();
   const std::string client = vm["http-client"].as<std::string>();
   if (client != "builtin" && client != "httplib")
     throw UsageError("--http-client must be builtin or httplib, not '" + client + "'");
@@ -58,6 +63,19 @@ TargetOptions target_options_from(const po::variables_map& vm) {
 }
 
 namespace {
+
+// A target that serves one connection at a time gets one connection per
+// request, said once on `err` and in the description (so in every report).
+void adapt_to_connection_sharing(HttpOptions& http, std::string& description, std::ostream& err) {
+  if (!http.one_connection) {
+    if (probe_connection_sharing(http) != ConnectionSharing::one_at_a_time) return;
+    http.one_connection = true;
+    err << "note: " << http.url << " answered a second connection only once the first was closed: it "
+           "serves one connection at a time, so each request now goes on a connection of its own "
+           "(as with --one-connection)\n";
+  }
+  description += " (one connection per request)";
+}
 
 Profile load_profile_or_throw(const std::string& path, std::ostream& err) {
   const std::string file = path.empty() ? default_profile_path() : path;
@@ -97,6 +115,7 @@ TargetHandle open_target(const TargetOptions& options, std::ostream& err) {
     if (http.insecure)
       err << "WARNING: --insecure: HTTPS certificates are NOT verified; results prove nothing "
              "about who answered.\n";
+    adapt_to_connection_sharing(http, handle.description, err);
   }
   handle.m_target = make_http_target(http, std::move(profile));
   return handle;

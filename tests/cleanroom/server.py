@@ -90,7 +90,7 @@ import secrets
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 BUGS = {
@@ -158,6 +158,8 @@ ALTS = {
     "plain-200": "creations answer 200 (not 201) and deletions 200 with an empty body (not 204)",
     "lowercase-headers": "response header names are sent in lower case",
     "split-writes": "each response is written in 4 TCP segments a few ms apart",
+    "one-at-a-time": "the server has no threads: it serves one connection at a time "
+                     "(an idle kept-alive connection holds it)",
 }
 ALT = set()
 USED_IDS = set()
@@ -1110,6 +1112,11 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 128
 
 
+class OneAtATimeServer(HTTPServer):
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
 def main():
     global POLICY, BUG, TOKENS_RETIRED_AFTER
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -1150,7 +1157,7 @@ def main():
         if dt.tzinfo is None:
             dt = dt.replace(tzinfo=datetime.timezone.utc)
         TOKENS_RETIRED_AFTER = dt
-    srv = Server((a.host, a.port), Handler)
+    srv = (OneAtATimeServer if alt("one-at-a-time") else Server)((a.host, a.port), Handler)
     host, port = srv.server_address[:2]
     srv.root_url = "http://%s:%d" % (host, port)
     print("cleanroom listening on %s" % srv.root_url, flush=True)

@@ -112,5 +112,16 @@ TEST(Cli, HttpClientChoosesWhoSpeaksHttpAndRefusesAnythingElse) {
   EXPECT_EQ(bad.err, "authconform run: error: --http-client must be builtin or httplib, not 'curl'\n");
 }
 
+// One connection per request is a way of speaking to the target, not of
+// deciding: the suite gives the same verdict either way.
+TEST(Cli, OneConnectionRunsTheSameSuite) {
+  const std::string scenario = testing::suite_dir() + "/tokens/another-accounts-secrets-are-refused.yaml";
+  const auto r = run_cli({"run", scenario, "--one-connection", "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto fuzzed = run_cli({"fuzz", "--one-connection", "--runs", "5", "--seed", "1"});
+  EXPECT_EQ(fuzzed.exit_code, 0) << fuzzed.out << fuzzed.err;
+  EXPECT_NE(fuzzed.out.find("Replay: authconform fuzz --one-connection --seed 1"), std::string::npos) << fuzzed.out;
+}
+
 }  // namespace
 }  // namespace authconform

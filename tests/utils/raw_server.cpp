@@ -18,7 +18,7 @@ std::string http_response(int status, const std::string& body, const std::string
          std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
 }
 
-RawServer::RawServer(Script script) : m_script(std::move(script)) {
+RawServer::RawServer(Script script, Connections connections) : m_script(std::move(script)), m_sharing(connections) {
   m_listen = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -51,7 +51,8 @@ void RawServer::accept_loop() {
     const int fd = ::accept(m_listen, nullptr, nullptr);
     if (fd < 0) continue;
     ++m_connections;
-    m_workers.emplace_back([this, fd] { serve(fd); });
+    if (m_sharing == Connections::one_at_a_time) serve(fd);
+    else m_workers.emplace_back([this, fd] { serve(fd); });
   }
 }
 

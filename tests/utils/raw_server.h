@@ -32,7 +32,11 @@ std::string http_response(int status, const std::string& body, const std::string
 class RawServer {
  public:
   using Script = std::function<RawReply(const RawRequest&)>;
-  explicit RawServer(Script script);  // listens on a free loopback port
+  // side_by_side: a thread per connection; one_at_a_time: the next connection
+  // is accepted once the last is closed (a server without threads).
+  enum class Connections { side_by_side, one_at_a_time };
+  // Listens on a free loopback port.
+  explicit RawServer(Script script, Connections connections = Connections::side_by_side);
   ~RawServer();
   RawServer(const RawServer&) = delete;
   RawServer& operator=(const RawServer&) = delete;
@@ -48,6 +52,7 @@ class RawServer {
   void write_reply(int fd, const RawReply& reply);
 
   Script m_script;
+  Connections m_sharing;
   int m_listen = -1;
   int m_port = 0;
   std::atomic<bool> m_stop{false};
