@@ -88,6 +88,66 @@ std::vector<model::RuleId> state_rules(const model::Outcome& expected, const mod
   }
 }
 
+// Where in policy.md §2's order a refusal comes: the scope (OAU-3), then the
+// role (ADM-1, PRB-2 and PRB-3, OAU-4's ownership), then the effect stage
+// (the account's state, an unknown object, a malformed body). An answer that
+// refused nothing, or that no stage gives, comes after all of them.
+enum class Refusal { scope, role, effect, none };
+
+Refusal refusal_of(const model::Outcome& o) {
+  using model::Reason;
+  if (o.kind == model::OutcomeKind::not_found || o.kind == model::OutcomeKind::invalid) return Refusal::effect;
+  if (o.kind != model::OutcomeKind::forbidden) return Refusal::none;
+  if (o.reason == Reason::missing_scope) return Refusal::scope;
+  if (o.reason == Reason::not_admin || o.reason == Reason::not_agent) return Refusal::role;
+  return o.reason == Reason::none ? Refusal::none : Refusal::effect;
+}
+
+// The rules that refuse for `reason`: those of them the step fired, or all
+// when it fired none (the target refused where the model saw no such check).
+std::vector<model::RuleId> owners_of(model::Reason reason, const std::vector<model::RuleId>& fired) {
+  using R = model::RuleId;
+  std::vector<R> owners;
+  if (reason == model::Reason::missing_scope) owners = {R::OAU_3};
+  if (reason == model::Reason::not_admin) owners = {R::ADM_1, R::OAU_4};
+  if (reason == model::Reason::not_agent) owners = {R::PRB_2, R::PRB_3};
+  std::vector<R> among_fired;
+  for (R r : owners)
+    if (std::find(fired.begin(), fired.end(), r) != fired.end()) among_fired.push_back(r);
+  return among_fired.empty() ? owners : among_fired;
+}
+
+std::vector<model::RuleId> effect_rules(const std::vector<model::RuleId>& rules) {
+  std::vector<model::RuleId> out;
+  for (model::RuleId r : rules)
+    if (model::rule_info(r).stage == model::Stage::effect) out.push_back(r);
+  return out;
+}
+
+// Past identity, target and model part at the earlier of their refusals:
+// - the target refused at a check the model passed: that check's rule, and
+//   nothing after it, which the target never reached;
+// - the target passed the check the model refused at: the model's refusing
+//   rule (the last fired) and its effect rules;
+// - the model allowed: the effect rules when the target refused at the
+//   effect stage (its answer shows it applied the permission rules), else
+//   the permission and effect rules.
+std::vector<model::RuleId> stage_rules_blamed(const StepResult& step, const model::Outcome& observed) {
+  const model::Outcome& expected = step.model_outcome;
+  const Refusal model_at = refusal_of(expected), target_at = refusal_of(observed);
+  if (target_at < model_at && target_at <= Refusal::role) return owners_of(observed.reason, step.rules);
+  std::vector<model::RuleId> blamed;
+  const bool model_refused = expected.kind != model::OutcomeKind::ok && expected.kind != model::OutcomeKind::user;
+  if (model_refused && !step.rules.empty()) {
+    blamed.push_back(step.rules.back());
+    for (model::RuleId r : effect_rules(step.rules))
+      if (r != step.rules.back()) blamed.push_back(r);
+    return blamed;
+  }
+  if (target_at == Refusal::effect) blamed = effect_rules(step.rules);
+  return blamed.empty() ? of_stage(step.rules, false) : blamed;
+}
+
 // The rules of the step's own decision at the stage where model and target part.
 std::vector<model::RuleId> decision_rules_blamed(const StepResult& step) {
   const model::Outcome& expected = step.model_outcome;
@@ -98,16 +158,7 @@ std::vector<model::RuleId> decision_rules_blamed(const StepResult& step) {
   const bool permission_401 = expected.kind == model::OutcomeKind::unauthorized && !identity_refused(step.rules);
   std::vector<model::RuleId> blamed;
   if (identity_level && !permission_401) blamed = of_stage(step.rules, true);
-  if (blamed.empty()) {
-    const bool model_refused = expected.kind != model::OutcomeKind::ok && expected.kind != model::OutcomeKind::user;
-    if (model_refused && !step.rules.empty()) {
-      blamed.push_back(step.rules.back());
-      for (model::RuleId r : step.rules)
-        if (model::rule_info(r).stage == model::Stage::effect && r != step.rules.back()) blamed.push_back(r);
-    } else {
-      blamed = of_stage(step.rules, false);
-    }
-  }
+  if (blamed.empty()) blamed = stage_rules_blamed(step, observed);
   return blamed.empty() ? step.rules : blamed;
 }
 
@@ -116,9 +167,17 @@ std::vector<model::RuleId> decision_rules_blamed(const StepResult& step) {
 // The rules a failing step implicates: the stage where model and target part.
 // A difference in who is calling blames the identity rules; otherwise the rule
 // that refused (the last one fired) and the effect rules, or, when the model
-// allowed what the target refused, the permission and effect rules; and a
-// refusal for a state the model did not see blames that state's rules.
+// allowed what the target refused, the permission and effect rules (the
+// effect rules alone when the target refused at the effect stage, and the
+// rule that gives the target's reason alone when it refused at a check the
+// model passed: scope, then role); and a refusal for a state the model did
+// not see blames that state's rules. A token's secret shown again in an
+// answer the model allowed blames TOK-3 alone.
 std::vector<model::RuleId> blamed_rules(const StepResult& step) {
+  // Allowed as the model allowed, but the answer showed a token's secret
+  // again: the decision was right, only TOK-3's "returned once" is broken.
+  const model::Outcome observed = step.observed.value_or(model::Outcome{});
+  if (observed.is_secret_shown_again() && step.model_outcome.kind == model::OutcomeKind::ok) return {model::RuleId::TOK_3};
   std::vector<model::RuleId> blamed = decision_rules_blamed(step);
   for (model::RuleId r : state_rules(step.model_outcome, step.observed.value_or(model::Outcome{})))
     if (std::find(blamed.begin(), blamed.end(), r) == blamed.end()) blamed.push_back(r);

@@ -36,6 +36,58 @@ TEST(Blame, ARefusalForAnAgreementTheModelHasBlamesTheAgreementRulesToo) {
   EXPECT_TRUE(blames(step, R::ACT_3));
   EXPECT_TRUE(blames(step, R::TOK_2));  // the step's own decision stays blamed
   EXPECT_FALSE(blames(step, R::OAU_1));
+  EXPECT_FALSE(blames(step, R::ADM_1));  // the target got past permission
+}
+
+// The target refused at the effect stage, so it applied identity and
+// permission as the model did: ADM-1 and OAU-1 are spared.
+TEST(Blame, AnEffectRefusalWhereTheModelAllowed_SparesThePermissionRules) {
+  for (const Outcome& observed : {Outcome::forbidden(Reason::agreement_not_accepted), Outcome::not_found(),
+                                  Outcome::invalid()}) {
+    const StepResult step = failing(Outcome::ok(), observed, {R::OAU_1, R::ADM_1, R::TOK_8});
+    EXPECT_TRUE(blames(step, R::TOK_8)) << model::to_string(observed);
+    EXPECT_FALSE(blames(step, R::ADM_1)) << model::to_string(observed);
+    EXPECT_FALSE(blames(step, R::OAU_1)) << model::to_string(observed);
+  }
+}
+
+// The target refused at a check the model passed: the rule of that check,
+// and nothing the target never reached.
+TEST(Blame, ARefusalAtACheckTheModelPassed_BlamesThatChecksRuleAlone) {
+  // A write-scoped token changing settings; the target wants read too.
+  EXPECT_EQ(blamed_rules(failing(Outcome::ok(), Outcome::forbidden(Reason::missing_scope),
+                                 {R::OAU_1, R::OAU_3, R::ADM_1, R::TOK_2})),
+            std::vector<R>{R::OAU_3});
+  // The model refused later, for the agreement.
+  EXPECT_EQ(blamed_rules(failing(Outcome::forbidden(Reason::agreement_not_accepted),
+                                 Outcome::forbidden(Reason::missing_scope), {R::OAU_1, R::OAU_3, R::ADM_1, R::ACT_3})),
+            std::vector<R>{R::OAU_3});
+  // The model refused for the role, after the scope, which the target refused.
+  EXPECT_EQ(blamed_rules(failing(Outcome::forbidden(Reason::not_admin), Outcome::forbidden(Reason::missing_scope),
+                                 {R::OAU_1, R::OAU_3, R::ADM_1})),
+            std::vector<R>{R::OAU_3});
+  // A user revoking its own OAuth token, refused as not an admin: OAU-4,
+  // whose ownership check gives not_admin there, not ADM-1.
+  EXPECT_EQ(blamed_rules(failing(Outcome::ok(), Outcome::forbidden(Reason::not_admin), {R::OAU_1, R::OAU_4})),
+            std::vector<R>{R::OAU_4});
+  // Scopes applied to a Basic credential: OAU-3 says they do not apply.
+  EXPECT_EQ(blamed_rules(failing(Outcome::ok(), Outcome::forbidden(Reason::missing_scope), {R::TOK_4, R::ADM_1})),
+            std::vector<R>{R::OAU_3});
+}
+
+// The target passed a check the model refused at: the model's refusing rule.
+TEST(Blame, PassingACheckTheModelRefusedAt_BlamesTheModelsRefusingRule) {
+  const StepResult step = failing(Outcome::forbidden(Reason::missing_scope), Outcome::forbidden(Reason::not_admin),
+                                  {R::OAU_1, R::OAU_3});
+  EXPECT_TRUE(blames(step, R::OAU_3));
+  EXPECT_FALSE(blames(step, R::OAU_1));
+}
+
+// A step the model allowed with no effect rule (a probe) still blames its
+// permission rules.
+TEST(Blame, AnEffectRefusalOfAStepWithoutEffectRules_BlamesItsPermissionRules) {
+  const StepResult step = failing(Outcome::as_user("admin"), Outcome::not_found(), {R::OAU_1, R::PRB_2});
+  EXPECT_TRUE(blames(step, R::PRB_2));
 }
 
 TEST(Blame, ARefusalForTokenAccessOrTheLimitBlamesTheirRules) {
@@ -53,8 +105,14 @@ TEST(Blame, TheModelsOwnRefusalBlamesOnlyItsDecision) {
 }
 
 TEST(Blame, ASecretShownAgainBlamesTok3) {
+  // Listing was allowed, as the model allowed: only the answer is wrong.
   const StepResult step = failing(Outcome::ok(), Outcome::secret_shown_again("t1"), {R::OAU_1, R::ADM_1});
-  EXPECT_TRUE(blames(step, R::TOK_3));
+  EXPECT_EQ(blamed_rules(step), std::vector<R>{R::TOK_3});
+  // Allowed where the model refused, and the secret shown: both are wrong.
+  const StepResult refused = failing(Outcome::forbidden(Reason::not_admin), Outcome::secret_shown_again("t1"),
+                                     {R::TOK_4, R::ADM_1});
+  EXPECT_TRUE(blames(refused, R::ADM_1));
+  EXPECT_TRUE(blames(refused, R::TOK_3));
   EXPECT_TRUE(Outcome::secret_shown_again("t1").is_secret_shown_again());
   EXPECT_FALSE(Outcome::as_user("t1 shown again").is_secret_shown_again());
 }
