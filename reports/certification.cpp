@@ -71,50 +71,71 @@ std::vector<model::RuleId> of_stage(const std::vector<model::RuleId>& rules, boo
   return out;
 }
 
-// A refusal whose reason names a state the model's decision did not refuse
-// on: the target acted on another state (an agreement withdrawn, token
-// access flipped, tokens uncounted), which an earlier step may have caused.
-// The rules that govern that state are implicated too; and a token's secret
-// shown again breaks TOK-3 whatever the step was.
-std::vector<model::RuleId> state_rules(const model::Outcome& expected, const model::Outcome& observed) {
-  using R = model::RuleId;
-  if (observed.is_secret_shown_again()) return {R::TOK_3};  // "returned once, at creation"
-  if (observed.kind != model::OutcomeKind::forbidden || observed == expected) return {};
-  switch (observed.reason) {
-    case model::Reason::agreement_not_accepted: return {R::ACT_2, R::ACT_3};
-    case model::Reason::token_access_disabled: return {R::TOK_2, R::TOK_3};
-    case model::Reason::token_limit_reached: return {R::TOK_8};
-    default: return {};
-  }
-}
-
-// Where in policy.md §2's order a refusal comes: the scope (OAU-3), then the
-// role (ADM-1, PRB-2 and PRB-3, OAU-4's ownership), then the effect stage
-// (the account's state, an unknown object, a malformed body). An answer that
-// refused nothing, or that no stage gives, comes after all of them.
-enum class Refusal { scope, role, effect, none };
+// Where in policy.md §2's order a refusal comes: the scope (OAU-3), the role
+// (ADM-1, PRB-2 and PRB-3, OAU-4's ownership), then the effect stage's
+// refusals in their order (ACT-3, TOK-3, TOK-8, not_found). A malformed body
+// is refused at the effect stage, in no order the spec gives (C6); an answer
+// that refused nothing, or that no check gives, comes after all of them.
+enum class Refusal { scope, role, agreement, token_access, token_limit, not_found, invalid, none };
 
 Refusal refusal_of(const model::Outcome& o) {
   using model::Reason;
-  if (o.kind == model::OutcomeKind::not_found || o.kind == model::OutcomeKind::invalid) return Refusal::effect;
+  if (o.kind == model::OutcomeKind::not_found) return Refusal::not_found;
+  if (o.kind == model::OutcomeKind::invalid) return Refusal::invalid;
   if (o.kind != model::OutcomeKind::forbidden) return Refusal::none;
-  if (o.reason == Reason::missing_scope) return Refusal::scope;
-  if (o.reason == Reason::not_admin || o.reason == Reason::not_agent) return Refusal::role;
-  return o.reason == Reason::none ? Refusal::none : Refusal::effect;
+  switch (o.reason) {
+    case Reason::missing_scope: return Refusal::scope;
+    case Reason::not_admin:
+    case Reason::not_agent: return Refusal::role;
+    case Reason::agreement_not_accepted: return Refusal::agreement;
+    case Reason::token_access_disabled: return Refusal::token_access;
+    case Reason::token_limit_reached: return Refusal::token_limit;
+    default: return Refusal::none;
+  }
 }
+
+bool at_effect_stage(Refusal r) { return r >= Refusal::agreement && r <= Refusal::invalid; }
+bool in_order(Refusal r) { return r <= Refusal::not_found; }
 
 // The rules that refuse for `reason`: those of them the step fired, or all
 // when it fired none (the target refused where the model saw no such check).
 std::vector<model::RuleId> owners_of(model::Reason reason, const std::vector<model::RuleId>& fired) {
   using R = model::RuleId;
   std::vector<R> owners;
-  if (reason == model::Reason::missing_scope) owners = {R::OAU_3};
-  if (reason == model::Reason::not_admin) owners = {R::ADM_1, R::OAU_4};
-  if (reason == model::Reason::not_agent) owners = {R::PRB_2, R::PRB_3};
+  switch (reason) {
+    case model::Reason::missing_scope: owners = {R::OAU_3}; break;
+    case model::Reason::not_admin: owners = {R::ADM_1, R::OAU_4}; break;
+    case model::Reason::not_agent: owners = {R::PRB_2, R::PRB_3}; break;
+    case model::Reason::agreement_not_accepted: owners = {R::ACT_3}; break;
+    case model::Reason::token_access_disabled: owners = {R::TOK_3}; break;
+    case model::Reason::token_limit_reached: owners = {R::TOK_8}; break;
+    default: break;
+  }
   std::vector<R> among_fired;
   for (R r : owners)
     if (std::find(fired.begin(), fired.end(), r) != fired.end()) among_fired.push_back(r);
   return among_fired.empty() ? owners : among_fired;
+}
+
+// A refusal whose reason names a state the model's decision did not refuse
+// on: the target acted on another state (an agreement withdrawn, token
+// access flipped, tokens uncounted), which an earlier step may have caused.
+// The rules that govern that state are implicated too; and a token's secret
+// shown again breaks TOK-3 whatever the step was. Not when the target only
+// passed the check the model refused at, on to a later one: the model never
+// reached that one, so the target's state there is no evidence.
+std::vector<model::RuleId> state_rules(const model::Outcome& expected, const model::Outcome& observed) {
+  using R = model::RuleId;
+  if (observed.is_secret_shown_again()) return {R::TOK_3};  // "returned once, at creation"
+  if (observed.kind != model::OutcomeKind::forbidden || observed == expected) return {};
+  const Refusal model_at = refusal_of(expected), target_at = refusal_of(observed);
+  if (in_order(model_at) && in_order(target_at) && target_at > model_at) return {};
+  switch (observed.reason) {
+    case model::Reason::agreement_not_accepted: return {R::ACT_2, R::ACT_3};
+    case model::Reason::token_access_disabled: return {R::TOK_2, R::TOK_3};
+    case model::Reason::token_limit_reached: return {R::TOK_8};
+    default: return {};
+  }
 }
 
 std::vector<model::RuleId> effect_rules(const std::vector<model::RuleId>& rules) {
@@ -124,27 +145,34 @@ std::vector<model::RuleId> effect_rules(const std::vector<model::RuleId>& rules)
   return out;
 }
 
+void add_once(std::vector<model::RuleId>& rules, const std::vector<model::RuleId>& more) {
+  for (model::RuleId r : more)
+    if (std::find(rules.begin(), rules.end(), r) == rules.end()) rules.push_back(r);
+}
+
 // Past identity, target and model part at the earlier of their refusals:
 // - the target refused at a check the model passed: that check's rule, and
 //   nothing after it, which the target never reached;
 // - the target passed the check the model refused at: the model's refusing
-//   rule (the last fired) and its effect rules;
+//   rule (the last fired) and its effect rules (a later check the target
+//   then refused at gave the answer its own rule promises for the state);
 // - the model allowed: the effect rules when the target refused at the
 //   effect stage (its answer shows it applied the permission rules), else
 //   the permission and effect rules.
 std::vector<model::RuleId> stage_rules_blamed(const StepResult& step, const model::Outcome& observed) {
   const model::Outcome& expected = step.model_outcome;
   const Refusal model_at = refusal_of(expected), target_at = refusal_of(observed);
-  if (target_at < model_at && target_at <= Refusal::role) return owners_of(observed.reason, step.rules);
+  const bool both_in_order = in_order(model_at) && in_order(target_at);
+  if (target_at < model_at && (target_at <= Refusal::role || both_in_order))
+    return owners_of(observed.reason, step.rules);
   std::vector<model::RuleId> blamed;
   const bool model_refused = expected.kind != model::OutcomeKind::ok && expected.kind != model::OutcomeKind::user;
   if (model_refused && !step.rules.empty()) {
     blamed.push_back(step.rules.back());
-    for (model::RuleId r : effect_rules(step.rules))
-      if (r != step.rules.back()) blamed.push_back(r);
+    add_once(blamed, effect_rules(step.rules));
     return blamed;
   }
-  if (target_at == Refusal::effect) blamed = effect_rules(step.rules);
+  if (at_effect_stage(target_at)) blamed = effect_rules(step.rules);
   return blamed.empty() ? of_stage(step.rules, false) : blamed;
 }
 
@@ -164,23 +192,18 @@ std::vector<model::RuleId> decision_rules_blamed(const StepResult& step) {
 
 }  // namespace
 
-// The rules a failing step implicates: the stage where model and target part.
-// A difference in who is calling blames the identity rules; otherwise the rule
-// that refused (the last one fired) and the effect rules, or, when the model
-// allowed what the target refused, the permission and effect rules (the
-// effect rules alone when the target refused at the effect stage, and the
-// rule that gives the target's reason alone when it refused at a check the
-// model passed: scope, then role); and a refusal for a state the model did
-// not see blames that state's rules. A token's secret shown again in an
-// answer the model allowed blames TOK-3 alone.
+// The rules a failing step implicates: those of the check where model and
+// target part, in policy.md §2's order (identity, scope, role, the effect
+// stage's refusals; stage_rules_blamed), and those of a state the target
+// refused on where the model did not (state_rules). A token's secret shown
+// again in an answer the model allowed blames TOK-3 alone.
 std::vector<model::RuleId> blamed_rules(const StepResult& step) {
   // Allowed as the model allowed, but the answer showed a token's secret
   // again: the decision was right, only TOK-3's "returned once" is broken.
   const model::Outcome observed = step.observed.value_or(model::Outcome{});
   if (observed.is_secret_shown_again() && step.model_outcome.kind == model::OutcomeKind::ok) return {model::RuleId::TOK_3};
   std::vector<model::RuleId> blamed = decision_rules_blamed(step);
-  for (model::RuleId r : state_rules(step.model_outcome, step.observed.value_or(model::Outcome{})))
-    if (std::find(blamed.begin(), blamed.end(), r) == blamed.end()) blamed.push_back(r);
+  add_once(blamed, state_rules(step.model_outcome, observed));
   return blamed;
 }
 

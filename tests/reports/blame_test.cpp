@@ -117,11 +117,27 @@ TEST(Blame, ASecretShownAgainBlamesTok3) {
   EXPECT_FALSE(Outcome::as_user("t1 shown again").is_secret_shown_again());
 }
 
-TEST(Blame, AnotherReasonThanTheModelsBlamesBoth) {
+// The effect stage's refusals come in an order too (ACT-3, TOK-3, TOK-8,
+// not_found). Refused at an earlier one than the model: the target saw
+// another state there (the agreement), whose rules are blamed, and never
+// reached the model's check (TOK-3).
+TEST(Blame, AnEarlierEffectRefusalThanTheModels_BlamesThatCheckAndItsState) {
   const StepResult step = failing(Outcome::forbidden(Reason::token_access_disabled),
                                   Outcome::forbidden(Reason::agreement_not_accepted), {R::OAU_1, R::ADM_1, R::TOK_3});
-  EXPECT_TRUE(blames(step, R::TOK_3));
-  EXPECT_TRUE(blames(step, R::ACT_2));
+  EXPECT_EQ(blamed_rules(step), (std::vector<R>{R::ACT_3, R::ACT_2}));
+}
+
+// Refused at a later one: the target passed the model's check (ACT-3) on to
+// TOK-3's, which refused as TOK-3 says for token access off; the check it
+// passed is blamed, not TOK-3 nor the rules that set token access.
+TEST(Blame, ALaterEffectRefusalThanTheModels_BlamesTheCheckPassed) {
+  const StepResult step = failing(Outcome::forbidden(Reason::agreement_not_accepted),
+                                  Outcome::forbidden(Reason::token_access_disabled), {R::OAU_1, R::ADM_1, R::ACT_1, R::ACT_3});
+  EXPECT_EQ(blamed_rules(step), (std::vector<R>{R::ACT_3, R::ACT_1}));
+  // The same across stages: a write-only token reading, refused for the role.
+  EXPECT_EQ(blamed_rules(failing(Outcome::forbidden(Reason::missing_scope), Outcome::forbidden(Reason::not_agent),
+                                 {R::OAU_1, R::OAU_3})),
+            std::vector<R>{R::OAU_3});
 }
 
 }  // namespace
