@@ -151,20 +151,22 @@ void add_once(std::vector<model::RuleId>& rules, const std::vector<model::RuleId
 }
 
 // Past identity, target and model part at the earlier of their refusals:
-// - the target refused at a check the model passed: that check's rule, and
-//   nothing after it, which the target never reached;
+// - the target refused at a check the model passed (or where the model
+//   allowed): that check's rule, and nothing after it, which the target
+//   never reached (the effect the model applied included);
 // - the target passed the check the model refused at: the model's refusing
 //   rule (the last fired) and its effect rules (a later check the target
 //   then refused at gave the answer its own rule promises for the state);
-// - the model allowed: the effect rules when the target refused at the
-//   effect stage (its answer shows it applied the permission rules), else
-//   the permission and effect rules.
+// - the model allowed and the target answered 404 or 400: the effect rules
+//   (its answer shows it applied the permission rules); any other
+//   difference: the permission and effect rules.
 std::vector<model::RuleId> stage_rules_blamed(const StepResult& step, const model::Outcome& observed) {
   const model::Outcome& expected = step.model_outcome;
   const Refusal model_at = refusal_of(expected), target_at = refusal_of(observed);
-  const bool both_in_order = in_order(model_at) && in_order(target_at);
-  if (target_at < model_at && (target_at <= Refusal::role || both_in_order))
-    return owners_of(observed.reason, step.rules);
+  // A check with a rule of its own, before the model's refusal (or its
+  // allowing); a malformed body's 400 has no place in the order to compare.
+  const bool named_check = target_at <= Refusal::role || (target_at <= Refusal::token_limit && model_at != Refusal::invalid);
+  if (target_at < model_at && named_check) return owners_of(observed.reason, step.rules);
   std::vector<model::RuleId> blamed;
   const bool model_refused = expected.kind != model::OutcomeKind::ok && expected.kind != model::OutcomeKind::user;
   if (model_refused && !step.rules.empty()) {
