@@ -5,7 +5,7 @@
 
 namespace authconform::runner {
 
-ConnectionSharing probe_connection_sharing(const HttpOptions& options, double probe_timeout_s) {
+ConnectionSharing probe_connection_sharing(const HttpOptions& options, double probe_timeout_s, double close_wait_s) {
   HttpOptions quick = options;
   quick.one_connection = false;
   quick.request_timeout_s = std::min(options.request_timeout_s, probe_timeout_s);
@@ -14,9 +14,10 @@ ConnectionSharing probe_connection_sharing(const HttpOptions& options, double pr
 
   auto first = std::make_unique<HttpClient>(root, quick);
   if (!first->send(probe).response) return ConnectionSharing::unknown;
-  // The first connection stays open (unless the target closed it after its
-  // answer, as an HTTP/1.0 server does; then nothing is held and the second
-  // is answered).
+  if (first->closes_unannounced(close_wait_s)) return ConnectionSharing::closes_unannounced;
+  // The first connection stays open (unless the target closed it after an
+  // answer that said so, as an HTTP/1.0 server does; then nothing is held
+  // and the second is answered).
   const HttpResult second = HttpClient(root, quick).send(probe);
   if (second.response) return ConnectionSharing::side_by_side;
   const bool timed_out = second.failure->kind == TargetError::Kind::timeout;

@@ -419,6 +419,8 @@ HttpResult HttpClient::send_now(const HttpRequest& request) {
   return m_transport->send(request, request.method + " " + m_origin_text + request.path);
 }
 
+bool HttpClient::closes_unannounced(double seconds) { return m_transport->closes_unannounced(seconds); }
+
 HttpResult HttpClient::send(const HttpRequest& request) {
   // start + finish would hand back the oldest outstanding answer, not this one's.
   if (!m_queued.empty() || (m_io && m_io->outstanding() > 0))

@@ -108,6 +108,8 @@ class HttpClient {
   void drop_outstanding();
   // Starts or stops the I/O thread. Only with nothing outstanding.
   void overlap_io(bool on);
+  // HttpTransport::closes_unannounced, for the connection the last send left open.
+  bool closes_unannounced(double seconds);
   const ParsedUrl& origin() const { return m_origin; }
   const std::string& origin_text() const { return m_origin_text; }  // origin().origin(), computed once
 

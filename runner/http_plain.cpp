@@ -104,6 +104,7 @@ class PlainTransport final : public HttpTransport {
   ~PlainTransport() override { disconnect(); }
 
   HttpResult send(const HttpRequest& request, const std::string& what) override;
+  bool closes_unannounced(double seconds) override;
 
  private:
   // The connection, made ready for a request; nullopt when it is, else the failure.
@@ -163,6 +164,13 @@ bool PlainTransport::kept_connection_is_usable() const {
   char byte;
   const ssize_t n = ::recv(m_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+bool PlainTransport::closes_unannounced(double seconds) {
+  if (m_fd < 0) return false;  // closed as the answer said (or failed)
+  pollfd p{m_fd, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(seconds * 1000)) <= 0) return false;
+  return !kept_connection_is_usable();  // readable: the close (or bytes nobody asked for)
 }
 
 std::optional<HttpFailure> PlainTransport::connect_once(const std::string& what, bool& refused) {

@@ -26,6 +26,10 @@ class HttpTransport {
   virtual ~HttpTransport() = default;
   // `what` ("GET http://host:port/path") starts every failure message.
   virtual HttpResult send(const HttpRequest& request, const std::string& what) = 0;
+  // Whether the target, within `seconds`, closes the connection the last
+  // answer left open (one it did not say it would close). False when it
+  // cannot tell (cpp-httplib keeps its socket to itself).
+  virtual bool closes_unannounced(double /*seconds*/) { return false; }
 };
 
 std::unique_ptr<HttpTransport> make_plain_transport(const ParsedUrl& origin, const HttpOptions& options);

@@ -35,7 +35,8 @@ void add_target_options(po::options_description& options) {
      "(cpp-httplib, as for https://); a fallback should a target's answers trip the builtin one")
     ("one-connection", po::bool_switch(),
      "send each request on a connection of its own, closed after the answer, for a target that serves "
-     "one connection at a time (found by itself otherwise: docs/profiles.md, \"Connections\")");
+     "one connection at a time or closes connections without saying so (found by a probe otherwise: "
+     "docs/profiles.md, \"Connections\")");
 }
 
 TargetOptions target_options_from(const po::variables_map& vm) {
@@ -64,15 +65,23 @@ TargetOptions target_options_from(const po::variables_map& vm) {
 
 namespace {
 
-// A target that serves one connection at a time gets one connection per
-// request, said once on `err` and in the description (so in every report).
+// A target that serves one connection at a time, or closes connections
+// unannounced, gets one connection per request, said once on `err` and in
+// the description (so in every report).
 void adapt_to_connection_sharing(HttpOptions& http, std::string& description, std::ostream& err) {
   if (!http.one_connection) {
-    if (probe_connection_sharing(http) != ConnectionSharing::one_at_a_time) return;
+    const ConnectionSharing sharing = probe_connection_sharing(http);
+    if (sharing == ConnectionSharing::one_at_a_time)
+      err << "note: " << http.url << " answered a second connection only once the first was closed: it "
+             "serves one connection at a time, so each request now goes on a connection of its own "
+             "(as with --one-connection)\n";
+    else if (sharing == ConnectionSharing::closes_unannounced)
+      err << "note: " << http.url << " closed the connection after its answer without saying so "
+             "(Connection: close), so each request now goes on a connection of its own (as with "
+             "--one-connection), never into a connection that is closing\n";
+    else
+      return;
     http.one_connection = true;
-    err << "note: " << http.url << " answered a second connection only once the first was closed: it "
-           "serves one connection at a time, so each request now goes on a connection of its own "
-           "(as with --one-connection)\n";
   }
   description += " (one connection per request)";
 }

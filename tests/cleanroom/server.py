@@ -160,6 +160,8 @@ ALTS = {
     "split-writes": "each response is written in 4 TCP segments a few ms apart",
     "one-at-a-time": "the server has no threads: it serves one connection at a time "
                      "(an idle kept-alive connection holds it)",
+    "close-unannounced": "every connection is closed after its answer, which does not say "
+                         "Connection: close (RFC 9112 9.6 asks it to)",
 }
 ALT = set()
 USED_IDS = set()
@@ -1059,6 +1061,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(payload)))
         if self.close_connection:
             self.send_header("Connection", "close")
+        if alt("close-unannounced"):
+            self.close_connection = True  # after this answer, which does not say so
         if chunked:
             half = len(payload) // 2
             out = b""

@@ -1,7 +1,8 @@
-// A target that serves one connection at a time is found out by the probe
-// and then spoken to with one connection per request, by both HTTP engines;
-// a target that serves connections side by side, or closes each after its
-// answer, is left with kept-alive connections; a probe that cannot tell says so.
+// A target that serves one connection at a time, or closes connections
+// without saying so, is found out by the probe and then spoken to with one
+// connection per request, by both HTTP engines; a target that serves
+// connections side by side, or closes each after an answer that says so, is
+// left with kept-alive connections; a probe that cannot tell says so.
 #include "runner/connection_probe.h"
 
 #include "runner/target_factory.h"
@@ -48,12 +49,23 @@ TEST(ConnectionProbe, AServerWithoutThreads_ServesOneAtATime) {
   EXPECT_EQ(server.connections(), 3);  // the third, once the first was closed
 }
 
-// An HTTP/1.0-like server closes each connection after its answer: nothing
-// is held open, so keeping connections alive does it no harm.
-TEST(ConnectionProbe, AServerClosingEachConnection_IsNotHeldUp) {
-  RawServer server([](const RawRequest&) { return RawReply{http_response(200, "{}"), RawReply::After::close}; },
-                   Connections::one_at_a_time);
+// A server that says it closes each connection after its answer holds
+// nothing open, and the client never reuses what it closes: no harm done.
+TEST(ConnectionProbe, AServerClosingEachConnectionAsItSays_IsNotHeldUp) {
+  RawServer server(
+      [](const RawRequest&) {
+        return RawReply{http_response(200, "{}", "Connection: close\r\n"), RawReply::After::close};
+      },
+      Connections::one_at_a_time);
   EXPECT_EQ(probe_connection_sharing(options_for(server), k_probe_s), ConnectionSharing::side_by_side);
+}
+
+// One that closes it without saying so (an HTTP/1.1 answer, no
+// `Connection: close`): a request sent as the close arrives would be lost.
+TEST(ConnectionProbe, AServerClosingEachConnectionUnannounced_IsFound) {
+  RawServer server([](const RawRequest&) { return RawReply{http_response(200, "{}"), RawReply::After::close}; });
+  EXPECT_EQ(probe_connection_sharing(options_for(server), k_probe_s), ConnectionSharing::closes_unannounced);
+  EXPECT_EQ(server.connections(), 1);
 }
 
 TEST(ConnectionProbe, NoAnswerAtAll_CannotTell) {
@@ -98,6 +110,19 @@ TEST(OpenTarget, ATargetServingOneConnectionAtATime_IsToldAndNamedSo) {
                            " answered a second connection only once the first was closed: it serves one "
                            "connection at a time, so each request now goes on a connection of its own (as with "
                            "--one-connection)\n");
+  EXPECT_EQ(handle.description, server.url() + " (one connection per request)");
+}
+
+TEST(OpenTarget, ATargetClosingConnectionsUnannounced_IsToldAndNamedSo) {
+  RawServer server([](const RawRequest&) { return RawReply{http_response(404, "{}"), RawReply::After::close}; });
+  TargetOptions options;
+  options.target = server.url();
+  std::ostringstream err;
+  const TargetHandle handle = open_target(options, err);
+  EXPECT_EQ(err.str(), "note: " + server.url() +
+                           " closed the connection after its answer without saying so (Connection: close), so "
+                           "each request now goes on a connection of its own (as with --one-connection), never "
+                           "into a connection that is closing\n");
   EXPECT_EQ(handle.description, server.url() + " (one connection per request)");
 }
 
