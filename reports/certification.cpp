@@ -80,6 +80,9 @@ enum class Refusal { scope, role, agreement, token_access, token_limit, not_foun
 
 Refusal refusal_of(const model::Outcome& o) {
   using model::Reason;
+  // Past identity, a 401 is the role check's answer to an anonymous caller
+  // (PRB-2, ADM-1).
+  if (o.kind == model::OutcomeKind::unauthorized) return Refusal::role;
   if (o.kind == model::OutcomeKind::not_found) return Refusal::not_found;
   if (o.kind == model::OutcomeKind::invalid) return Refusal::invalid;
   if (o.kind != model::OutcomeKind::forbidden) return Refusal::none;
@@ -166,7 +169,10 @@ std::vector<model::RuleId> stage_rules_blamed(const StepResult& step, const mode
   // A check with a rule of its own, before the model's refusal (or its
   // allowing); a malformed body's 400 has no place in the order to compare.
   const bool named_check = target_at <= Refusal::role || (target_at <= Refusal::token_limit && model_at != Refusal::invalid);
-  if (target_at < model_at && named_check) return owners_of(observed.reason, step.rules);
+  if (target_at < model_at && named_check) {
+    std::vector<model::RuleId> owners = owners_of(observed.reason, step.rules);
+    if (!owners.empty()) return owners;
+  }
   std::vector<model::RuleId> blamed;
   const bool model_refused = expected.kind != model::OutcomeKind::ok && expected.kind != model::OutcomeKind::user;
   if (model_refused && !step.rules.empty()) {

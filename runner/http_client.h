@@ -31,7 +31,8 @@ struct HttpOptions {
   HttpEngine engine = HttpEngine::builtin;  // for http:// only
   // Each request on a connection of its own, closed after the answer
   // (`Connection: close`): for a target that serves one connection at a time,
-  // which an idle kept-alive connection would hold (connection_probe.h).
+  // which an idle kept-alive connection would hold, or that closes
+  // connections without saying so (connection_probe.h).
   bool one_connection = false;
 };
 

@@ -71,6 +71,14 @@ TEST(Blame, ARefusalAtACheckTheModelPassed_BlamesThatChecksRuleAlone) {
             std::vector<R>{R::OAU_3});
 }
 
+// An anonymous caller changing settings: the model refuses with 401 (ADM-1);
+// a target refusing for the agreement let it past that check.
+TEST(Blame, AnAnonymousCallerLetPastTheRoleCheck_BlamesTheRoleRule) {
+  const StepResult step = failing(Outcome::unauthorized(), Outcome::forbidden(Reason::agreement_not_accepted),
+                                  {R::ANO_1, R::ADM_1});
+  EXPECT_EQ(blamed_rules(step), std::vector<R>{R::ADM_1});
+}
+
 // The target passed a check the model refused at: the model's refusing rule.
 TEST(Blame, PassingACheckTheModelRefusedAt_BlamesTheModelsRefusingRule) {
   const StepResult step = failing(Outcome::forbidden(Reason::missing_scope), Outcome::forbidden(Reason::not_admin),
