@@ -4,8 +4,10 @@
 #include "reports/certification.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 namespace authconform::reports {
 namespace {
@@ -142,6 +144,36 @@ TEST(Blame, ALaterEffectRefusalThanTheModels_BlamesTheCheckPassed) {
   EXPECT_EQ(blamed_rules(failing(Outcome::forbidden(Reason::missing_scope), Outcome::forbidden(Reason::not_agent),
                                  {R::OAU_1, R::OAU_3})),
             std::vector<R>{R::OAU_3});
+}
+
+rc::Gen<Outcome> outcomes() {
+  return rc::gen::oneOf(
+      rc::gen::element(Outcome::ok(), Outcome::anonymous(), Outcome::unauthorized(), Outcome::not_found(),
+                       Outcome::invalid(), Outcome::as_user("u1"), Outcome::as_user("u2"),
+                       Outcome::secret_shown_again("t1"), Outcome{model::OutcomeKind::unexpected, Reason::none, "422"}),
+      rc::gen::map(rc::gen::element(Reason::none, Reason::not_admin, Reason::not_agent, Reason::missing_scope,
+                                    Reason::agreement_not_accepted, Reason::token_access_disabled,
+                                    Reason::token_limit_reached),
+                   [](Reason r) { return Outcome::forbidden(r); }));
+}
+
+// Whatever the two outcomes and the rules fired, a failing step blames at
+// least one rule, none twice, and only rules it fired or rules that govern
+// what the target's answer names (its reason's check and state, TOK-3 for a
+// secret shown again).
+RC_GTEST_PROP(Blame, AlwaysSomeRuleNoneTwiceAndOnlyWhatTheStepOrTheAnswerNames, ()) {
+  const Outcome expected = *outcomes();
+  const Outcome observed = *outcomes();
+  RC_PRE(!(expected == observed));
+  const auto fired = *rc::gen::unique<std::vector<R>>(
+      rc::gen::map(rc::gen::inRange<std::size_t>(0, model::k_rule_count), [](std::size_t i) { return static_cast<R>(i); }));
+  const std::vector<R> blamed = blamed_rules(failing(expected, observed, fired));
+  RC_ASSERT(!blamed.empty() || fired.empty());
+  RC_ASSERT(std::set<R>(blamed.begin(), blamed.end()).size() == blamed.size());
+  const std::set<R> named_by_answer = {R::OAU_3, R::ADM_1, R::OAU_4, R::PRB_2, R::PRB_3, R::ACT_2, R::ACT_3,
+                                       R::TOK_2, R::TOK_3, R::TOK_8};
+  for (R r : blamed)
+    RC_ASSERT(std::find(fired.begin(), fired.end(), r) != fired.end() || named_by_answer.contains(r));
 }
 
 }  // namespace
