@@ -3,8 +3,11 @@
 #include "runner/http_transport.h"
 #include "runner/http_io_thread.h"
 
+#include "model/header.h"
+
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -259,6 +262,13 @@ HttpFailure malformed(const std::string& what, const ReadState& state, const std
   return {K::protocol, what + ": the answer is not valid HTTP/1.1: " + problem, partial_of(state)};
 }
 
+HttpFailure rate_limited(const std::string& what, int attempts, double waited_s, const HttpResponse& last) {
+  return {K::timeout, what + ": answered 429 Too Many Requests " + std::to_string(attempts) + " times (" +
+                          format_seconds(waited_s) + " waited as Retry-After asked): the target is limiting the "
+                          "rate of requests; run with fewer --jobs, or raise its limit",
+          last};
+}
+
 }  // namespace http_failure
 
 // --- cpp-httplib: HTTPS, and http:// on request ------------------------------
@@ -415,8 +425,36 @@ HttpClient::HttpClient(ParsedUrl origin, const HttpOptions& options)
 
 HttpClient::~HttpClient() = default;
 
+namespace {
+
+// Retry-After in seconds (RFC 9110 §10.2.3), capped; 1 s when it is absent
+// or an HTTP date.
+double retry_after_s(const HttpResponse& response) {
+  for (const auto& [name, value] : response.headers) {
+    if (!model::iequals_ascii(name, "Retry-After")) continue;
+    if (value.empty() || value.size() > 6 || value.find_first_not_of("0123456789") != std::string::npos) break;
+    return std::min(static_cast<double>(std::stoi(value)), k_max_retry_after_s);
+  }
+  return 1;
+}
+
+}  // namespace
+
+// A 429 says the request was not served: it is sent again (even a POST),
+// after Retry-After, and a target still limiting is a target error, never an
+// answer to compare.
 HttpResult HttpClient::send_now(const HttpRequest& request) {
-  return m_transport->send(request, request.method + " " + m_origin_text + request.path);
+  const std::string what = request.method + " " + m_origin_text + request.path;
+  double waited_s = 0;
+  for (int attempt = 1;; ++attempt) {
+    HttpResult result = m_transport->send(request, what);
+    if (!result.response || result.response->status != 429) return result;
+    if (attempt == k_rate_limit_attempts)
+      return {std::nullopt, http_failure::rate_limited(what, attempt, waited_s, *result.response), result.elapsed_ms};
+    const double wait_s = retry_after_s(*result.response);
+    std::this_thread::sleep_for(std::chrono::duration<double>(wait_s));
+    waited_s += wait_s;
+  }
 }
 
 bool HttpClient::closes_unannounced(double seconds) { return m_transport->closes_unannounced(seconds); }

@@ -35,6 +35,13 @@ class HttpTransport {
 std::unique_ptr<HttpTransport> make_plain_transport(const ParsedUrl& origin, const HttpOptions& options);
 std::unique_ptr<HttpTransport> make_httplib_transport(const ParsedUrl& origin, const HttpOptions& options);
 
+// A request answered 429 Too Many Requests (RFC 6585: not served, ask again
+// later) is sent again after its Retry-After, up to this many times in all;
+// a wait is at most k_max_retry_after_s (1 s when Retry-After is absent or a
+// date).
+inline constexpr int k_rate_limit_attempts = 4;
+inline constexpr double k_max_retry_after_s = 5;
+
 // Connect attempts (only a refused or unreachable connect is tried again:
 // nothing was sent) and the pauses between them.
 inline constexpr int k_connect_attempts = 3;
@@ -71,6 +78,8 @@ HttpFailure stalled(const std::string& what, const ReadState& state, const HttpO
 HttpFailure ended(const std::string& what, const ReadState& state);
 // The bytes are not an HTTP/1.x answer that can be framed.
 HttpFailure malformed(const std::string& what, const ReadState& state, const std::string& problem);
+// Still 429 Too Many Requests after `attempts` tries and `waited_s` of waiting.
+HttpFailure rate_limited(const std::string& what, int attempts, double waited_s, const HttpResponse& last);
 }  // namespace http_failure
 
 }  // namespace authconform::runner

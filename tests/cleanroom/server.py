@@ -84,6 +84,7 @@ import argparse
 import binascii
 import datetime
 import hmac
+import itertools
 import json
 import re
 import secrets
@@ -162,9 +163,11 @@ ALTS = {
                      "(an idle kept-alive connection holds it)",
     "close-unannounced": "every connection is closed after its answer, which does not say "
                          "Connection: close (RFC 9112 9.6 asks it to)",
+    "rate-limit": "every 7th request is not served: 429 Too Many Requests, Retry-After: 0",
 }
 ALT = set()
 USED_IDS = set()
+THROTTLE = itertools.count()  # rate-limit: every 7th request is answered 429
 
 
 def fresh_id(counter_value, kind="object"):
@@ -1094,6 +1097,9 @@ class Handler(BaseHTTPRequestHandler):
     def handle_any(self):
         try:
             raw = self.read_body()
+            if alt("rate-limit") and next(THROTTLE) % 7 == 6:  # not served: ask again
+                self.respond(429, {"error": "TooManyRequests"}, {"Retry-After": "0"})
+                return
             path = urlsplit(self.path).path
             with LOCK:
                 status, body = dispatch(self, self.command, path, raw)

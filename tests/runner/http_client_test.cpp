@@ -347,5 +347,44 @@ TEST(HttpClientBuiltin, AFailureAfterTheHeadKeepsTheStatusForTheReport) {
   EXPECT_EQ(result.failure->partial->status, 201);
 }
 
+// --- 429 Too Many Requests ------------------------------------------------------
+
+// RFC 6585: a 429 was not served, so even a POST is sent again after
+// Retry-After, by both engines.
+TEST(HttpClientRateLimit, A429IsSentAgainAfterRetryAfterUntilServed) {
+  for (HttpEngine engine : {HttpEngine::builtin, HttpEngine::httplib}) {
+    std::atomic<int> requests{0};
+    RawServer server([&](const RawRequest&) {
+      return ++requests < 3 ? RawReply{http_response(429, "{}", "Retry-After: 0\r\n")} : RawReply{http_response(201, "{}")};
+    });
+    HttpClient client(parse_url(server.url()), options_for(server, engine));
+    const HttpResult result = client.send({"POST", "/x", {}, "{}"});
+    ASSERT_TRUE(result.response);
+    EXPECT_EQ(result.response->status, 201);
+    EXPECT_EQ(requests.load(), 3);
+  }
+}
+
+// A target that keeps limiting is a target error (inconclusive), never an
+// answer compared with the model.
+TEST(HttpClientRateLimit, StillLimitingAfterFourTries_IsATargetErrorThatSaysSo) {
+  std::atomic<int> requests{0};
+  RawServer server([&](const RawRequest&) {
+    ++requests;
+    return RawReply{http_response(429, "{}", "Retry-After: 0\r\n")};
+  });
+  HttpClient client(parse_url(server.url()), options_for(server));
+  const HttpResult result = client.send({"POST", "/x", {}, "{}"});
+  ASSERT_TRUE(result.failure);
+  EXPECT_EQ(result.failure->kind, Kind::timeout);
+  EXPECT_EQ(result.failure->message, "POST " + server.url() +
+                                         "/x: answered 429 Too Many Requests 4 times (0 s waited as Retry-After "
+                                         "asked): the target is limiting the rate of requests; run with fewer "
+                                         "--jobs, or raise its limit");
+  ASSERT_TRUE(result.failure->partial);
+  EXPECT_EQ(result.failure->partial->status, 429);
+  EXPECT_EQ(requests.load(), 4);
+}
+
 }  // namespace
 }  // namespace authconform::runner
