@@ -312,6 +312,7 @@ class HttpSession final : public AccountSession {
   void harvest_secrets(const ProfileOperation& op, const Sent& sent);
 
   [[noreturn]] void fail(Kind kind, const Sent& sent, const std::string& message) const;
+  std::string redirect_hint(const Sent& sent) const;
   // The request of `made` as reports show it; with its body and Authorization
   // header when `auth` is given (the send()'s).
   Exchange shown_request(const RequestMade& made, const std::optional<std::string>* auth) const;
@@ -604,9 +605,22 @@ std::string HttpSession::snippet(const Sent& sent) const {
   return truncate_for_report(redact_secrets(sent.response.body, m_secrets), k_snippet_bytes);
 }
 
+// A redirect is not followed (a checker must see the target's own answers):
+// the message says where it points, which is most often the URL meant.
+std::string HttpSession::redirect_hint(const Sent& sent) const {
+  const int status = sent.response.status;
+  if (status < 300 || status > 399) return "";
+  for (const auto& [name, value] : sent.response.headers)
+    if (model::iequals_ascii(name, "Location"))
+      return " (it redirects to " + redact_secrets(value, m_secrets) +
+             "; authconform does not follow redirects: give the URL the target means as --target)";
+  return "";
+}
+
 void HttpSession::fail(Kind kind, const Sent& sent, const std::string& message) const {
   Exchange ex = exchange_of(sent);
-  std::string text = ex.method + " " + ex.url + " answered " + std::to_string(sent.response.status) + ": " + message;
+  std::string text = ex.method + " " + ex.url + " answered " + std::to_string(sent.response.status) + ": " +
+                     message + redirect_hint(sent);
   throw TargetError(kind, std::move(text), std::move(ex));
 }
 

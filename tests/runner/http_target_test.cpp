@@ -531,6 +531,17 @@ TEST(HttpTargetErrors, A500IsUnclassifiable) {
   EXPECT_TRUE(contains(f.message, "tickets.json answered 500: profile 'zendesk' does not map this status")) << f.message;
 }
 
+// Redirects are not followed; the message says where one points.
+TEST(HttpTargetErrors, ARedirectIsUnclassifiableAndSaysWhereItPoints) {
+  const Failure f = failure_of({http_response(301, "", "Location: https://api.example.test/v2/tickets.json\r\n")});
+  EXPECT_EQ(f.kind, TargetError::Kind::unclassifiable);
+  EXPECT_TRUE(contains(f.message, "tickets.json answered 301: profile 'zendesk' does not map this status for "
+                                  "'tickets' (ok: 2xx; unauthorized: 401; forbidden: 403; not_found: 404; invalid: "
+                                  "400); body: (empty body) (it redirects to https://api.example.test/v2/tickets.json; "
+                                  "authconform does not follow redirects: give the URL the target means as --target)"))
+      << f.message;
+}
+
 TEST(HttpTargetErrors, ANonJsonBodyWhereAFieldMustBeReadIsAProtocolError) {
   RawServer server(with_fixtures([](const RawRequest&) { return RawReply{http_response(201, "<html>hello</html>")}; }));
   HttpOptions options;
