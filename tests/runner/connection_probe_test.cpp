@@ -100,52 +100,53 @@ TEST(ConnectionProbe, ProbesTheRootUrlsPath) {
 
 // --- opening a target ------------------------------------------------------------
 
-TEST(OpenTarget, ATargetServingOneConnectionAtATime_IsToldAndNamedSo) {
-  RawServer server(ok, Connections::one_at_a_time);
+struct Opened {
+  std::string err;          // what open_target said
+  std::string description;  // the target's name in reports
+};
+
+Opened open_against(const RawServer& server, bool one_connection = false) {
   TargetOptions options;
   options.target = server.url();
+  options.http.one_connection = one_connection;
   std::ostringstream err;
   const TargetHandle handle = open_target(options, err);
-  EXPECT_EQ(err.str(), "note: " + server.url() +
-                           " answered a second connection only once the first was closed: it serves one "
-                           "connection at a time, so each request now goes on a connection of its own (as with "
-                           "--one-connection)\n");
-  EXPECT_EQ(handle.description, server.url() + " (one connection per request)");
+  return {err.str(), handle.description};
+}
+
+TEST(OpenTarget, ATargetServingOneConnectionAtATime_IsToldAndNamedSo) {
+  RawServer server(ok, Connections::one_at_a_time);
+  const Opened opened = open_against(server);
+  EXPECT_EQ(opened.err, "note: " + server.url() +
+                            " answered a second connection only once the first was closed: it serves one "
+                            "connection at a time, so each request now goes on a connection of its own (as with "
+                            "--one-connection)\n");
+  EXPECT_EQ(opened.description, server.url() + " (one connection per request)");
 }
 
 TEST(OpenTarget, ATargetClosingConnectionsUnannounced_IsToldAndNamedSo) {
   RawServer server([](const RawRequest&) { return RawReply{http_response(404, "{}"), RawReply::After::close}; });
-  TargetOptions options;
-  options.target = server.url();
-  std::ostringstream err;
-  const TargetHandle handle = open_target(options, err);
-  EXPECT_EQ(err.str(), "note: " + server.url() +
-                           " closed the connection after its answer without saying so (Connection: close), so "
-                           "each request now goes on a connection of its own (as with --one-connection), never "
-                           "into a connection that is closing\n");
-  EXPECT_EQ(handle.description, server.url() + " (one connection per request)");
+  const Opened opened = open_against(server);
+  EXPECT_EQ(opened.err, "note: " + server.url() +
+                            " closed the connection after its answer without saying so (Connection: close), so "
+                            "each request now goes on a connection of its own (as with --one-connection), never "
+                            "into a connection that is closing\n");
+  EXPECT_EQ(opened.description, server.url() + " (one connection per request)");
 }
 
 TEST(OpenTarget, ATargetServingConnectionsSideBySide_IsLeftAsItIs) {
   RawServer server(ok);
-  TargetOptions options;
-  options.target = server.url();
-  std::ostringstream err;
-  const TargetHandle handle = open_target(options, err);
-  EXPECT_EQ(err.str(), "");
-  EXPECT_EQ(handle.description, server.url());
+  const Opened opened = open_against(server);
+  EXPECT_EQ(opened.err, "");
+  EXPECT_EQ(opened.description, server.url());
 }
 
 // Asked for, it is not probed for: nothing is sent before the first request.
 TEST(OpenTarget, OneConnectionAskedFor_IsNotProbed) {
   RawServer server(ok);
-  TargetOptions options;
-  options.target = server.url();
-  options.http.one_connection = true;
-  std::ostringstream err;
-  const TargetHandle handle = open_target(options, err);
-  EXPECT_EQ(err.str(), "");
-  EXPECT_EQ(handle.description, server.url() + " (one connection per request)");
+  const Opened opened = open_against(server, true);
+  EXPECT_EQ(opened.err, "");
+  EXPECT_EQ(opened.description, server.url() + " (one connection per request)");
   EXPECT_EQ(server.connections(), 0);
 }
 
