@@ -194,6 +194,16 @@ std::pair<time_t, long> seconds_and_micros(double seconds) {
   return {static_cast<time_t>(micros / 1000000), static_cast<long>(micros % 1000000)};
 }
 
+std::optional<std::size_t> parse_decimal(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::size_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return value;
+}
+
 namespace http_failure {
 
 using K = TargetError::Kind;
@@ -432,8 +442,8 @@ namespace {
 double retry_after_s(const HttpResponse& response) {
   for (const auto& [name, value] : response.headers) {
     if (!model::iequals_ascii(name, "Retry-After")) continue;
-    if (value.empty() || value.size() > 6 || value.find_first_not_of("0123456789") != std::string::npos) break;
-    return std::min(static_cast<double>(std::stoi(value)), k_max_retry_after_s);
+    const auto seconds = parse_decimal(value);
+    return seconds ? std::min(static_cast<double>(*seconds), k_max_retry_after_s) : 1.0;
   }
   return 1;
 }

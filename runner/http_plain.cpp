@@ -54,17 +54,6 @@ timeval timeval_of(double seconds) {
   return {whole, static_cast<suseconds_t>(micros)};
 }
 
-// Digits only, no sign, no overflow: Content-Length and the like.
-std::optional<std::size_t> parse_decimal(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  std::size_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<std::size_t>(c - '0');
-  }
-  return value;
-}
-
 std::optional<std::size_t> parse_hex(std::string_view text) {
   if (text.empty() || text.size() > 15) return std::nullopt;
   std::size_t value = 0;

@@ -53,6 +53,8 @@ inline constexpr std::chrono::milliseconds k_connect_backoff[] = {std::chrono::m
 double request_budget_s(const HttpOptions& options);
 std::chrono::steady_clock::time_point request_deadline(std::chrono::steady_clock::time_point start,
                                                        const HttpOptions& options);
+// Digits only, no sign, no overflow: Content-Length, Retry-After and the like.
+std::optional<std::size_t> parse_decimal(std::string_view text);
 // `seconds` as whole seconds and microseconds, as socket and cpp-httplib timeouts take them.
 std::pair<time_t, long> seconds_and_micros(double seconds);
 
