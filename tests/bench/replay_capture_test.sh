@@ -8,6 +8,7 @@
 set -euo pipefail
 bin=$1 replay=$2
 here=$(cd "$(dirname "$0")/../.." && pwd)
+source "$here/bench/lib.sh"  # url_from_log
 work=$(mktemp -d)
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
@@ -16,8 +17,7 @@ strace -o /dev/null true 2>/dev/null || { echo "SKIPPED: strace cannot trace her
 
 "$bin" serve --port 0 >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do grep -q "listening on" "$work/server.log" && break; sleep 0.1; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/server.log")
+url=$(url_from_log "$work/server.log")
 [ -n "$url" ] || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
 
 strace -ff -ttt -s 1000000 -xx -e trace=connect,sendto,recvfrom -o "$work/cap" \

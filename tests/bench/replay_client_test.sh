@@ -8,13 +8,13 @@
 # Usage: tests/bench/replay_client_test.sh AUTHCONFORM REPLAY_CLIENT
 set -euo pipefail
 bin=$1 replay=$2
+source "$(cd "$(dirname "$0")/../.." && pwd)/bench/lib.sh"  # url_from_log
 work=$(mktemp -d)
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 "$bin" serve --port 0 >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do grep -q "listening on" "$work/server.log" && break; sleep 0.1; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/server.log")
+url=$(url_from_log "$work/server.log")
 [ -n "$url" ] || { echo "the server did not start:"; cat "$work/server.log"; exit 1; }
 origin=${url#http://}
 
