@@ -194,6 +194,12 @@ std::pair<time_t, long> seconds_and_micros(double seconds) {
   return {static_cast<time_t>(micros / 1000000), static_cast<long>(micros % 1000000)};
 }
 
+const std::string* find_header(const HeaderList& headers, std::string_view name) {
+  for (const auto& [header, value] : headers)
+    if (model::iequals_ascii(header, name)) return &value;
+  return nullptr;
+}
+
 std::optional<std::size_t> parse_decimal(std::string_view text) {
   if (text.empty() || text.size() > 18) return std::nullopt;
   std::size_t value = 0;
@@ -440,12 +446,9 @@ namespace {
 // Retry-After in seconds (RFC 9110 §10.2.3), capped; 1 s when it is absent
 // or an HTTP date.
 double retry_after_s(const HttpResponse& response) {
-  for (const auto& [name, value] : response.headers) {
-    if (!model::iequals_ascii(name, "Retry-After")) continue;
-    const auto seconds = parse_decimal(value);
-    return seconds ? std::min(static_cast<double>(*seconds), k_max_retry_after_s) : 1.0;
-  }
-  return 1;
+  const std::string* value = find_header(response.headers, "Retry-After");
+  const auto seconds = value ? parse_decimal(*value) : std::nullopt;
+  return seconds ? std::min(static_cast<double>(*seconds), k_max_retry_after_s) : 1.0;
 }
 
 }  // namespace

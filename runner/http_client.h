@@ -55,6 +55,8 @@ ParsedUrl parse_url(std::string_view url);
 ParsedUrl resolve_url(const ParsedUrl& base, std::string_view reference);
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+// The value of the first header named `name` (in any case), or nullptr.
+const std::string* find_header(const HeaderList& headers, std::string_view name);
 
 struct HttpRequest {
   std::string method;

@@ -230,10 +230,7 @@ void PlainTransport::compose(const HttpRequest& request) {
   if (!has_host) m_out.append("Host: ").append(m_host_header).append("\r\n");
   if (!has_accept) m_out.append("Accept: */*\r\n");
   if (!has_agent) m_out.append("User-Agent: authconform\r\n");
-  if (m_options.one_connection && std::none_of(request.headers.begin(), request.headers.end(), [](const auto& h) {
-        return iequals_ascii(h.first, "Connection");
-      }))
-    m_out.append("Connection: close\r\n");
+  if (m_options.one_connection && !find_header(request.headers, "Connection")) m_out.append("Connection: close\r\n");
   const bool may_have_body = request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
   if (!request.body.empty() || may_have_body)
     m_out.append("Content-Length: ").append(std::to_string(request.body.size())).append("\r\n");

@@ -161,11 +161,7 @@ std::string dump(const Json& value) {
 
 constexpr const char* k_json_content_type = "application/json; charset=utf-8";
 
-bool has_header(const HeaderList& headers, std::string_view name) {
-  for (const auto& header : headers)
-    if (model::iequals_ascii(header.first, name)) return true;
-  return false;
-}
+bool has_header(const HeaderList& headers, std::string_view name) { return find_header(headers, name) != nullptr; }
 
 std::string email_of(const ScenarioUser& user) {
   return user.email.empty() ? user.name + "@example.test" : user.email;
@@ -609,12 +605,10 @@ std::string HttpSession::snippet(const Sent& sent) const {
 // the message says where it points, which is most often the URL meant.
 std::string HttpSession::redirect_hint(const Sent& sent) const {
   const int status = sent.response.status;
-  if (status < 300 || status > 399) return "";
-  for (const auto& [name, value] : sent.response.headers)
-    if (model::iequals_ascii(name, "Location"))
-      return " (it redirects to " + redact_secrets(value, m_secrets) +
-             "; authconform does not follow redirects: give the URL the target means as --target)";
-  return "";
+  const std::string* location = find_header(sent.response.headers, "Location");
+  if (status < 300 || status > 399 || !location) return "";
+  return " (it redirects to " + redact_secrets(*location, m_secrets) +
+         "; authconform does not follow redirects: give the URL the target means as --target)";
 }
 
 void HttpSession::fail(Kind kind, const Sent& sent, const std::string& message) const {
