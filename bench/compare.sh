@@ -12,6 +12,9 @@
 #   server, with no model, generation or checking), to tell the client's cost
 #   from the cost of the fuzzed mix of requests; bench/replay_python.py does
 #   the same requests from a bare Python requests.Session loop.
+# Then, on a machine with 2 cores or more, wrk -c8, fuzz --jobs 8 and the least
+# client on 8 connections again with the server on a core of its own (the
+# clients on the others), each with the share of that core the server used.
 # Peak memory of a fuzz campaign is bench/memory.sh.
 # Usage: bench/compare.sh [seconds per measurement, default 10]
 set -euo pipefail
@@ -24,6 +27,7 @@ constant=${CONSTANT_SERVER_BIN:-$(dirname "$bin")/../bench/constant_server}
 replay=${REPLAY_CLIENT_BIN:-$(dirname "$bin")/../bench/replay_client}
 [ -x "$replay" ] || { echo "compare.sh: $replay not built (cmake --build build --target replay_client)"; exit 2; }
 for tool in wrk python3 curl strace; do command -v $tool >/dev/null || { echo "compare.sh: needs $tool (apt-get install wrk python3-requests curl strace)"; exit 2; }; done
+strace -o /dev/null true 2>/dev/null || { echo "compare.sh: strace cannot trace here (ptrace not permitted); the least client's capture needs it"; exit 2; }
 
 log=$(mktemp)
 $bin serve --port 0 >"$log" 2>&1 &
@@ -37,12 +41,15 @@ url=$(url_from_log "$log")
 constant_url=$(url_from_log "$clog")
 account_with_token "$url" bench  # token access on and one API token: sets base, oauth, email, auth
 
+# Client commands run under "${on_clients[@]}": empty at first, then taskset to
+# the cores the server does not have (pin_server).
+on_clients=()
 wrk_rate() {  # connections [base URL]
-  wrk -t1 -c"$1" -d"${secs}s" -H "Authorization: $auth" "${2:-$base}/api/v2/users/me.json" | awk '/Requests\/sec/ {print $2}'
+  "${on_clients[@]}" wrk -t1 -c"$1" -d"${secs}s" -H "Authorization: $auth" "${2:-$base}/api/v2/users/me.json" | awk '/Requests\/sec/ {print $2}'
 }
 fuzz_rate() {  # jobs; prints "steps/s HTTP-requests/s": each sequence also creates and deletes its account
   local out; out=$(mktemp)
-  $bin fuzz --target "$url" --jobs "$1" --time "$secs" --seed 1 --json "$out" >/dev/null 2>&1 || true
+  "${on_clients[@]}" $bin fuzz --target "$url" --jobs "$1" --time "$secs" --seed 1 --json "$out" >/dev/null 2>&1 || true
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["requests_per_second"]), round((d["steps"] + 2 * d["sequences"]) / d["seconds"]))' "$out"
   rm -f "$out"
 }
@@ -86,7 +93,7 @@ least_client_rate() {
 # against wrk -c8. Same output as least_client_rate.
 least_client_rate8() {
   for _ in 1 2 3; do
-    "$replay" "${url#http://}" "$capture/replay" "$(cat "$capture/steps")" 8 2>/dev/null || true
+    "${on_clients[@]}" "$replay" "${url#http://}" "$capture/replay" "$(cat "$capture/steps")" 8 2>/dev/null || true
   done >"$capture/out8"
   median_replay "$capture/out8"
 }
@@ -106,6 +113,30 @@ PY
 python_replay_rate() {
   python3 bench/replay_python.py "${url#http://}" "$capture/replay" "$(cat "$capture/steps")" "$secs" >"$capture/py" 2>&1 || true
   median_replay "$capture/py"
+}
+
+# Separate cores: the server's threads on core 0, every client on the others,
+# so that no client takes CPU from the server and the server's core is the
+# bottleneck, as issue 7 wants the target to be. Needs 2 cores and taskset.
+pin_server() {
+  taskset -a -p -c 0 "$server" >/dev/null
+  on_clients=(taskset -c "1-$(($(nproc) - 1))")
+}
+server_jiffies() { awk '{print $14 + $15}' "/proc/$server/stat"; }  # user + system, all threads
+# Busy and total jiffies of cores 1 and up together (the clients' cores).
+client_cores_jiffies() { awk '/^cpu[1-9]/ {busy += $2 + $3 + $4 + $7 + $8 + $9; all += $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9} END {print busy, all}' /proc/stat; }
+# Runs CMD (a function printing a rate) and stores its output in the variable
+# OUT, and in OUT_busy the server's CPU over the run as a share of one core and
+# the share of the clients' cores that was busy.
+with_busy_shares() {  # OUT CMD...
+  local out=$1 j0 t0 c0 a0 result; shift
+  j0=$(server_jiffies); t0=$(date +%s.%N); read -r c0 a0 <<<"$(client_cores_jiffies)"
+  result=$("$@")
+  printf -v "$out" '%s' "$result"
+  local j1 t1 c1 a1; j1=$(server_jiffies); t1=$(date +%s.%N); read -r c1 a1 <<<"$(client_cores_jiffies)"
+  printf -v "${out}_busy" 'server %s, clients %s' \
+    "$(python3 -c "print(f'{($j1 - $j0) / $(getconf CLK_TCK) / ($t1 - $t0):.0%}')")" \
+    "$(python3 -c "print(f'{($c1 - $c0) / max($a1 - $a0, 1):.0%}')")"
 }
 
 suite_seconds() {  # the suite phase of certify on the embedded target, default budget
@@ -129,6 +160,14 @@ read -r l8 lh8 l8bad <<<"$(least_client_rate8)"
 read -r p1 ph1 pbad <<<"$(python_replay_rate)"
 model=$(model_rate)
 suite=$(suite_seconds)
+pinned=
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  pinned=yes
+  pin_server
+  with_busy_shares pw8 wrk_rate 8
+  with_busy_shares pf8 fuzz_rate 8; read -r pf8 ph8 <<<"$pf8"
+  with_busy_shares pl8 least_client_rate8; read -r pl8 plh8 pl8bad <<<"$pl8"
+fi
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 printf '%-44s %10s\n' "measurement" "req/s"
 printf '%-44s %10s\n' "wrk -c1 users/me (token)" "$w1"
@@ -148,3 +187,11 @@ printf '%-44s %10s\n' "wrk -c1 constant_server" "$c1"
 printf '%-44s %10s\n' "wrk -c8 constant_server" "$c8"
 printf '%-44s %10s   reference / constant, -c1: %s, -c8: %s\n' "" "" "$(ratio $w1 $c1)" "$(ratio $w8 $c8)"
 printf '%-44s %10s   (seconds, suite phase of the whole certify)\n' "certify, embedded target" "$suite"
+[ -n "$pinned" ] || { echo "(no measurement on separate cores: it needs 2 cores and taskset)"; exit 0; }
+echo
+echo "separate cores: the server on core 0, the clients on cores ${on_clients[2]} (busy: the server's share of its core, and of the clients' cores)"
+printf '%-44s %10s   (%s)\n' "wrk -c8 users/me (token)" "$pw8" "$pw8_busy"
+printf '%-44s %10s   ratio to wrk -c8: %s (%s)\n' "fuzz --jobs 8 over HTTP (fuzzed steps)" "$pf8" "$(ratio $pf8 $pw8)" "$pf8_busy"
+printf '%-44s %10s   ratio to wrk -c8: %s\n' "  all its HTTP requests (+ account set-up)" "$ph8" "$(ratio $ph8 $pw8)"
+printf '%-44s %10s   ratio to wrk -c8: %s; fuzz -j8 / least client: %s (%s)\n' "least client, 8 connections (steps)" "$pl8" "$(ratio $pl8 $pw8)" "$(ratio $pf8 $pl8)" "$pl8_busy"
+printf '%-44s %10s   ratio to wrk -c8: %s; answers other than captured: %s\n' "  all its HTTP requests" "$plh8" "$(ratio $plh8 $pw8)" "$pl8bad"
