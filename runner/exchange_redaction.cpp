@@ -77,6 +77,19 @@ std::string json_escaped(const std::string& s) {
   return dumped.substr(1, dumped.size() - 2);
 }
 
+// What a malformed value holding a secret may show before "…(redacted)": its
+// first word and a space, when a separator follows it and it holds no secret; else
+// the Basic or Bearer it starts with, as written (`BearerSECRET` has no
+// separator, so its first word is the whole value); else nothing.
+std::string shown_prefix(std::string_view trimmed, const std::vector<std::string>& secrets) {
+  const std::size_t word_end = std::min(trimmed.find_first_of(" \t"), trimmed.size());
+  const std::string_view word = trimmed.substr(0, word_end);
+  if (word_end < trimmed.size() && !holds_secret(word, secrets)) return std::string(word) + " ";
+  for (std::string_view scheme : {"Bearer", "Basic"})
+    if (model::iequals_ascii(word.substr(0, scheme.size()), scheme)) return std::string(word.substr(0, scheme.size()));
+  return {};
+}
+
 }  // namespace
 
 std::string redact_secrets(std::string text, const std::vector<std::string>& secrets) {
@@ -102,7 +115,7 @@ std::string redact_authorization(std::string_view header, const std::vector<std:
   const std::string scheme(trimmed.substr(0, trimmed.find_first_of(" \t")));
   const auto parsed = model::parse_authorization(header);
   if (!parsed) {
-    if (holds_secret(trimmed, secrets)) return scheme + " \u2026(redacted)";
+    if (holds_secret(trimmed, secrets)) return shown_prefix(trimmed, secrets) + "\u2026(redacted)";
     return std::string(header);
   }
   if (parsed->kind == model::ParsedHeader::Kind::bearer)

@@ -15,7 +15,8 @@ inline constexpr std::size_t k_report_body_limit = 2048;
 // An Authorization value for reports. Well-formed Basic values are shown
 // decoded, as `Basic base64("ann@x.test/token:…3f9a")`, Bearer values as
 // `Bearer …3f9a`; a malformed value is shown as written unless it holds a
-// secret in any form, then as `SCHEME …(redacted)`.
+// secret in any form, then as `SCHEME …(redacted)`, where SCHEME is its first
+// word if that holds no secret (`Bearer…(redacted)` for `BearerSECRET`).
 std::string redact_authorization(std::string_view header, const std::vector<std::string>& secrets);
 
 // Every secret replaced by its redacted form. Secrets shorter than 8

@@ -441,6 +441,20 @@ TEST(HttpTargetRedaction, MalformedHeadersHidingASecretAreRedacted) {
   EXPECT_EQ(redact_authorization("Bearer s3cr3t-value-0123456789", secrets), "Bearer \u20266789");
 }
 
+// A value with no separator after its scheme (scenarios/headers/
+// unknown-schemes-are-refused.yaml sends them) is one word: the word is not
+// shown when it holds the secret, only the scheme it starts with.
+TEST(HttpTargetRedaction, ASecretGluedToItsSchemeIsNotShownAsTheScheme) {
+  const std::vector<std::string> secrets = {"zdoauth_54acde9a0123fef9a226", "s3cret-1"};
+  EXPECT_EQ(redact_authorization("Bearerzdoauth_54acde9a0123fef9a226", secrets), "Bearer\u2026(redacted)");
+  EXPECT_EQ(redact_authorization("bearerzdoauth_54acde9a0123fef9a226", secrets), "bearer\u2026(redacted)");
+  EXPECT_EQ(redact_authorization("Basic" + model::encode_base64("eve@example.test:s3cret-1"), secrets),
+            "Basic\u2026(redacted)");
+  EXPECT_EQ(redact_authorization("zdoauth_54acde9a0123fef9a226", secrets), "\u2026(redacted)");
+  EXPECT_EQ(redact_authorization("zdoauth_54acde9a0123fef9a226 Bearer", secrets), "\u2026(redacted)");
+  EXPECT_EQ(redact_authorization("Token\tzdoauth_54acde9a0123fef9a226", secrets), "Token \u2026(redacted)");
+}
+
 TEST_F(HttpTargetWire, ClosingTheSessionDeletesTheAccountAndOneConnectionServesItAll) {
   {
     auto session = open();
