@@ -258,6 +258,17 @@ void apply_waivers(Certification& c, const std::string& today) {
   }
 }
 
+// Whether some failure blamed no rule, so that no waiver can cover it.
+bool failure_without_a_rule(const Certification& c) {
+  for (const ScenarioResult& s : c.scenarios) {
+    if (s.status != ScenarioStatus::failed && s.status != ScenarioStatus::flaky) continue;
+    for (const StepResult& step : s.steps)
+      if (step.status == StepStatus::failed && blamed_rules(step).empty()) return true;
+  }
+  const bool fuzz_failed = c.fuzz.result == "failed" || c.fuzz.result == "flaky";
+  return fuzz_failed && c.fuzz.counterexample_rules.empty();
+}
+
 }  // namespace
 
 void decide_verdicts(Certification& c, const std::string& today) {
@@ -285,9 +296,12 @@ void decide_verdicts(Certification& c, const std::string& today) {
                                     [](const RuleVerdict& v) { return v.status == RuleStatus::fail; });
   const bool expired = std::any_of(c.waivers.begin(), c.waivers.end(),
                                    [](const WaiverResult& w) { return w.status == WaiverStatus::expired; });
-  const bool fuzz_bad = c.fuzz.result == "failed" || c.fuzz.result == "flaky";
+  // A failure whose every blamed rule is waived does not fail the run (a
+  // waiver is an accepted deviation); a flaky one does, waived or not, as does
+  // a failure that blamed no rule (none can be waived for it).
+  const bool flaky = c.fuzz.result == "flaky" || c.suite.flaky > 0;
   if (c.incomplete) c.verdict = RunVerdict::inconclusive;
-  else if (any_fail || expired || fuzz_bad || c.suite.failed > 0 || c.suite.flaky > 0)
+  else if (any_fail || expired || flaky || failure_without_a_rule(c))
     c.verdict = RunVerdict::not_conformant;
   else if (c.suite.broken > 0) c.verdict = RunVerdict::input_error;
   else c.verdict = RunVerdict::conformant;

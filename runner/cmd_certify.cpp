@@ -53,10 +53,13 @@ void print_rule_summary(std::ostream& out, const reports::Certification& c, cons
   int counts[4] = {0, 0, 0, 0};
   for (const auto& v : c.rules) ++counts[static_cast<int>(v.status)];
   for (const auto& v : c.rules)
-    if (v.status == reports::RuleStatus::fail || v.status == reports::RuleStatus::not_exercised)
+    if (v.status != reports::RuleStatus::pass)
       out << "  " << model::rule_code(v.rule) << "  " << reports::rule_status_name(v.status) << "\n";
+  const int waived = counts[static_cast<int>(reports::RuleStatus::waived)];
+  const bool conformant_with_waivers = c.verdict == reports::RunVerdict::conformant && waived > 0;
   out << "Rules: " << counts[0] << " pass, " << counts[1] << " fail, " << counts[2] << " waived, "
       << counts[3] << " not exercised.\nCertification: " << reports::verdict_name(c.verdict)
+      << (conformant_with_waivers ? " (with " + std::to_string(waived) + (waived == 1 ? " rule" : " rules") + " waived)" : "")
       << (c.incomplete ? " (INCOMPLETE: " + c.incomplete_reason + ")" : "") << "\nReport: " << dir
       << "/report.html (also report.json, junit.xml, report.md)\n";
 }

@@ -113,6 +113,8 @@ TEST(Certify, ReportVerify_DetectsAChangedScenario) {
   EXPECT_NE(changed.out.find("MISMATCH scenario " + first.path().string()), std::string::npos) << changed.out;
 }
 
+// A waiver is an accepted deviation: the mutant breaks TOK-5 alone, so with
+// TOK-5 waived the certification is conformant, and says it holds a waiver.
 TEST(Certify, Waivers_WaivedFailureIsShownWaivedAndExpiredWaiverFails) {
   const std::string dir = testing::make_temp_dir("certify-waivers");
   const std::string waivers = dir + "/waivers.yaml";
@@ -120,7 +122,11 @@ TEST(Certify, Waivers_WaivedFailureIsShownWaivedAndExpiredWaiverFails) {
                             "  - {rule: PWD-4, reason: not a real deviation}\n";
   const auto r = run_cli({"certify", "--mutant", "tok5-tokens-work-when-off", "--fuzz-time", "0",
                           "--waivers", waivers, "--report-dir", dir + "/out"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("  TOK-5  waived\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Certification: conformant (with 1 rule waived)\n"), std::string::npos) << r.out;
   const auto report = read_report(dir + "/out");
+  EXPECT_EQ(report["verdict"], "conformant");
   EXPECT_EQ(rule_verdicts(report).at("TOK-5"), "waived");
   EXPECT_EQ(report["waivers"][1]["status"], "expected failure did not happen");
   std::ofstream(waivers) << "waivers:\n  - {rule: TOK-5, reason: known cache bug, expires: 2001-01-01}\n";
@@ -128,7 +134,6 @@ TEST(Certify, Waivers_WaivedFailureIsShownWaivedAndExpiredWaiverFails) {
                                 "--waivers", waivers, "--report-dir", dir + "/out2"});
   EXPECT_EQ(expired.exit_code, 1);
   EXPECT_EQ(read_report(dir + "/out2")["waivers"][0]["status"], "expired");
-  (void)r;
 }
 
 TEST(Certify, BadWaiversFile_ErrorNamesTheLineAndExits2) {
