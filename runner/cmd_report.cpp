@@ -6,6 +6,7 @@
 #include "runner/scenario_runner.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -16,7 +17,8 @@ constexpr CommandHelp k_help{
     "authconform report verify DIR | authconform report merge --out DIR A.json B.json...",
     "verify: re-hashes every input the certification in DIR names in its manifest (policy\n"
     "catalogue, profile, scenario files, waivers) and its report files; exit 0 when all match, 1\n"
-    "when any differs.\n"
+    "when any differs. Inputs are named as certify was given them: run it from the folder\n"
+    "certify ran in.\n"
     "merge: combines the report.json of shards (certify --shard K/N) into one certification with\n"
     "the verdicts an unsharded run of the same seeds gives.",
     "  authconform report verify certification/\n"
@@ -47,14 +49,21 @@ std::string hash_of(const reports::ManifestEntry& m, const std::string& dir) {
 
 int verify(CommandContext& context, const std::string& dir) {
   const reports::Certification c = reports::certification_from_json(read_json(dir + "/report.json"));
-  int mismatches = 0;
+  int mismatches = 0, missing_relative = 0;
   for (const reports::ManifestEntry& m : c.manifest) {
     const std::string now = hash_of(m, dir);
     if (now == m.sha256) continue;
     ++mismatches;
+    if (now == "missing" && m.kind != "report" && !std::filesystem::path(m.path).is_absolute()) ++missing_relative;
     context.out << "MISMATCH " << m.kind << " " << m.path << ": manifest " << m.sha256 << ", now " << now << "\n";
   }
   context.out << c.manifest.size() << " manifest entries, " << mismatches << " mismatches\n";
+  // The manifest names inputs as certify was given them: relative paths are
+  // relative to the folder certify ran in.
+  if (missing_relative > 0)
+    context.out << "note: " << missing_relative << " input" << (missing_relative == 1 ? " named by a relative path is" : "s named by relative paths are")
+                << " missing from " << std::filesystem::current_path().string()
+                << "; run 'report verify' from the folder 'certify' ran in\n";
   return mismatches == 0 ? k_exit_ok : k_exit_not_conformant;
 }
 

@@ -113,6 +113,25 @@ TEST(Certify, ReportVerify_DetectsAChangedScenario) {
   EXPECT_NE(changed.out.find("MISMATCH scenario " + first.path().string()), std::string::npos) << changed.out;
 }
 
+// The manifest names inputs as certify was given them; a relative one that
+// is not found from here gets a note saying where verify must run.
+TEST(Certify, ReportVerify_ARelativeInputNotFoundHereSaysWhereToRun) {
+  const std::string dir = testing::make_temp_dir("certify-verify-relative");
+  ASSERT_EQ(run_cli({"certify", "--suite", testing::suite_dir() + "/examples", "--fuzz-time", "0",
+                     "--report-dir", dir}).exit_code, 0);
+  auto report = read_report(dir);
+  report["manifest"].push_back({{"kind", "scenario"}, {"path", "moved-away/api-token-basics.yaml"},
+                                {"sha256", std::string(64, '0')}});
+  std::ofstream(dir + "/report.json") << report.dump();
+  const auto r = run_cli({"report", "verify", dir});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("MISMATCH scenario moved-away/api-token-basics.yaml: manifest " + std::string(64, '0') +
+                       ", now missing\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("note: 1 input named by a relative path is missing from " +
+                       std::filesystem::current_path().string() +
+                       "; run 'report verify' from the folder 'certify' ran in\n"), std::string::npos) << r.out;
+}
+
 // A waiver is an accepted deviation: the mutant breaks TOK-5 alone, so with
 // TOK-5 waived the certification is conformant, and says it holds a waiver.
 TEST(Certify, Waivers_WaivedFailureIsShownWaivedAndExpiredWaiverFails) {
