@@ -41,7 +41,9 @@ model::PolicyConfig policy_from(const po::variables_map& vm);
 std::optional<std::vector<Scenario>> load_scenarios(const std::vector<std::string>& paths,
                                                     std::ostream& err);
 
-// The shipped suite, used when no PATH is given.
+// The suite used when none is given: $AUTHCONFORM_SCENARIO_DIR, else
+// ./scenarios when the current folder has one (a checkout, or a vendor's own
+// suite), else the suite in the source tree authconform was built from.
 std::string default_suite_path();
 // Is this stream a terminal (for colour and progress lines)?
 bool is_terminal(std::ostream& stream);

@@ -77,7 +77,7 @@ int cmd_certify(CommandContext& context) {
     ("report-dir", po::value<std::string>()->default_value("certification"), "where the reports go")
     ("shard", po::value<std::string>()->default_value("1/1"), "run shard K of N (scenarios and fuzzing seeds)")
     ("waivers", po::value<std::string>()->default_value(""), "YAML list of known deviations")
-    ("suite", po::value<std::string>()->default_value(""), "scenario folder (default: the shipped suite)")
+    ("suite", po::value<std::string>()->default_value(""), "scenario folder (default: $AUTHCONFORM_SCENARIO_DIR, else ./scenarios when this folder has one, else the shipped suite)")
     ("quiet,q", po::bool_switch(), "print only failures and the summary");
   int exit_code = 0;
   const auto vm = parse_command_line(context, options, k_help, exit_code);

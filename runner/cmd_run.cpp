@@ -17,7 +17,8 @@ namespace {
 
 constexpr CommandHelp k_help{
     "authconform run [OPTIONS] [PATH...]",
-    "Runs scenario files and folders (default: the shipped suite) against a target. Each scenario\n"
+    "Runs scenario files and folders against a target (default: $AUTHCONFORM_SCENARIO_DIR, else\n"
+    "./scenarios when this folder has one, else the suite shipped with authconform). Each scenario\n"
     "runs in a fresh account; every step's outcome is compared with the model's, and with the\n"
     "step's `expect` (a scenario that disagrees with the model is reported BROKEN, not as a target\n"
     "failure). A failing scenario is replayed twice: a failure that does not repeat is FLAKY.\n"
