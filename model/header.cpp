@@ -186,7 +186,20 @@ std::string swap_case(std::string_view text) {
   return out;
 }
 
+std::string chop_last(std::string_view text) {
+  if (text.empty()) return {};
+  std::size_t cut = text.size() - 1;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a continuation byte
+  return std::string(text.substr(0, cut));
+}
+
 namespace {
+
+std::string apply_nested(std::string_view kind, const std::string& plain) {
+  if (kind == "base64") return encode_base64(plain);
+  if (kind == "swapcase") return swap_case(plain);
+  return chop_last(plain);
+}
 
 bool expand_into(std::string_view text, const SecretResolver& resolve, std::string& out,
                  std::string* error) {
@@ -201,7 +214,7 @@ bool expand_into(std::string_view text, const SecretResolver& resolve, std::stri
     }
     std::string plain;
     if (!expand_into(arg, resolve, plain, error)) return false;
-    out += kind == "base64" ? encode_base64(plain) : swap_case(plain);
+    out += apply_nested(kind, plain);
     return true;
   };
   return walk_header_template(text, literal, placeholder, error);

@@ -32,6 +32,10 @@ std::string encode_base64(std::string_view bytes);
 // letter gets a '~' appended: the result never equals TEXT (a near miss of a
 // secret, for ${swapcase:...}).
 std::string swap_case(std::string_view text);
+// TEXT without its last character (a whole UTF-8 sequence): a prefix of a
+// secret, the near miss a target that compares only the bytes it was given
+// takes (for ${chop:...}); "" stays "".
+std::string chop_last(std::string_view text);
 bool is_valid_utf8(std::string_view bytes);
 // The login suffix that selects the token path (TOK-4): "EMAIL/token:SECRET".
 inline constexpr std::string_view k_token_suffix = "/token";
@@ -70,12 +74,14 @@ bool splits_back(std::string_view login, std::string_view secret);
 // template, nested ${...} allowed (for ${base64:...}); npos when none does.
 std::size_t find_closing_brace(std::string_view text, std::size_t from);
 
-// The placeholders whose argument is itself a template: ${base64:} and ${swapcase:}.
-inline bool is_nested_placeholder(std::string_view kind) { return kind == "base64" || kind == "swapcase"; }
+// The placeholders whose argument is itself a template: ${base64:}, ${swapcase:} and ${chop:}.
+inline bool is_nested_placeholder(std::string_view kind) {
+  return kind == "base64" || kind == "swapcase" || kind == "chop";
+}
 
 // Walks a header template in order: `on_text(literal)` for the text between
 // placeholders, `on_placeholder(kind, arg)` for each ${token:}, ${oauth:},
-// ${email:}, ${base64:} and ${swapcase:} (whose arguments are themselves
+// ${email:}, ${base64:}, ${swapcase:} and ${chop:} (whose arguments are themselves
 // templates: the caller walks them); a callback returning false stops the walk with false. An
 // unclosed "${" or an unknown kind stops it with false and a message in
 // `error` (when not null). The one reading of the template syntax, for the
@@ -99,7 +105,7 @@ bool walk_header_template(std::string_view text, OnText&& on_text, OnPlaceholder
     if (!is_nested_placeholder(kind) && kind != "token" && kind != "oauth" && kind != "email") {
       if (error)
         *error = "unknown placeholder '${" + std::string(inner) +
-                 "}' (use ${token:NAME}, ${oauth:NAME}, ${email:USER}, ${base64:TEXT} or ${swapcase:TEXT})";
+                 "}' (use ${token:NAME}, ${oauth:NAME}, ${email:USER}, ${base64:TEXT}, ${swapcase:TEXT} or ${chop:TEXT})";
       return false;
     }
     if (!on_placeholder(kind, arg)) return false;

@@ -75,6 +75,13 @@ std::string email_in_other_case(const std::string& email) {
   return out;
 }
 
+// EMAIL with "+x" before its '@': another address, which a target that folds
+// plus-addressing takes for EMAIL's user.
+std::string plus_addressed(const std::string& email) {
+  const std::size_t at = email.find('@');
+  return at == std::string::npos ? email + "+x" : email.substr(0, at) + "+x" + email.substr(at);
+}
+
 CellRole role_of(const User& u) {
   switch (u.role) {
     case model::Role::end_user: return CellRole::end_user;
@@ -186,6 +193,7 @@ class StepMaker {
   Credential odd_bearer(const std::string& name);
   const User& pick_user(const std::vector<const User*>& users, CredentialKind kind);
   std::string login_of(const User& u);
+  std::string unknown_login();
 
   // --- fixtures --------------------------------------------------------------------
 
@@ -436,6 +444,12 @@ std::string StepMaker::login_of(const User& u) {
   return email_in_other_case(u.email);
 }
 
+// An email of no user: a stranger's, or a user's plus-addressed.
+std::string StepMaker::unknown_login() {
+  if (m_c.percent(50)) return std::string(k_unknown_email);
+  return plus_addressed(m_c.pick(m_a.users).email);
+}
+
 Credential StepMaker::password_right() {
   const User& u = pick_user(users_where([](const User& x) { return x.password != model::k_unknowable_password; }),
                             CredentialKind::password_right);
@@ -461,7 +475,7 @@ Credential StepMaker::password_wrong() {
       return model::PasswordCredential{login_of(u), m_c.percent(50) ? u.password + " " : " " + u.password};
     default: break;
   }
-  return model::PasswordCredential{std::string(k_unknown_email), "eve-pw-1"};
+  return model::PasswordCredential{unknown_login(), "eve-pw-1"};
 }
 
 Credential StepMaker::token_credential(CredentialKind kind) {
@@ -471,29 +485,39 @@ Credential StepMaker::token_credential(CredentialKind kind) {
   all.reserve(m_a.users.size());
   for (const User& u : m_a.users) all.push_back(&u);
   const std::string login =
-      m_c.percent(10) ? std::string(k_unknown_email) : login_of(pick_user(all, kind));
+      m_c.percent(10) ? unknown_login() : login_of(pick_user(all, kind));
   if (m_c.percent(10)) return odd_token(login, token);
   return model::TokenCredential{login, token};
 }
 
 // The token credential written unusually: its scheme in other letter cases;
 // or a near miss that a lax target takes: the secret in the other case (a
-// case-insensitive lookup), with one character more (a prefix comparison),
-// or the suffix as "/TOKEN" (a suffix matched without case).
+// case-insensitive lookup), with one character more or one less (a prefix
+// comparison either way), the suffix as "/TOKEN" (a suffix matched without
+// case), or "//token" (slashes stripped before the suffix).
 Credential StepMaker::odd_token(const std::string& login, const std::string& token) {
   const std::string secret = "${token:" + token + "}";
-  switch (m_c.weighted({55, 15, 15, 15})) {
+  switch (m_c.weighted({45, 11, 11, 11, 11, 11})) {
     case 0: return model::RawCredential{std::string(k_odd_token_prefix) + login + std::string(k_odd_token_middle) + token + "}}"};
     case 1: return model::RawCredential{"Basic ${base64:" + login + "/token:${swapcase:" + secret + "}}"};
     case 2: return model::RawCredential{"Basic ${base64:" + login + "/token:" + secret + "0}"};
+    case 3: return model::RawCredential{"Basic ${base64:" + login + "/token:${chop:" + secret + "}}"};
+    case 4: return model::RawCredential{"Basic ${base64:" + login + "//token:" + secret + "}"};
     default: return model::RawCredential{"Basic ${base64:" + login + "/TOKEN:" + secret + "}"};
   }
 }
 
-// The same for a Bearer credential: odd scheme case and spacing, or the secret in the other case.
+// The same for a Bearer credential: odd scheme case and spacing; or the
+// secret in the other case, without its last character, or followed by a
+// second word (a reader that takes the first word of the value).
 Credential StepMaker::odd_bearer(const std::string& name) {
-  if (m_c.percent(70)) return model::RawCredential{std::string(k_odd_bearer_prefix) + name + "} "};
-  return model::RawCredential{"Bearer ${swapcase:${oauth:" + name + "}}"};
+  const std::string secret = "${oauth:" + name + "}";
+  switch (m_c.weighted({64, 12, 12, 12})) {
+    case 0: return model::RawCredential{std::string(k_odd_bearer_prefix) + name + "} "};
+    case 1: return model::RawCredential{"Bearer ${swapcase:" + secret + "}"};
+    case 2: return model::RawCredential{"Bearer ${chop:" + secret + "}"};
+    default: return model::RawCredential{"Bearer " + secret + " x"};
+  }
 }
 
 Credential StepMaker::oauth_credential(CredentialKind kind) {

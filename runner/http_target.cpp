@@ -364,11 +364,11 @@ class HttpSession final : public AccountSession {
 
 // --- names, IDs and secrets ------------------------------------------------
 
-// The secret and its ${swapcase:} near miss, which is as good as the secret
-// to a target that ignores case.
+// The secret and its ${swapcase:} and ${chop:} near misses, which are as good
+// as the secret to a target that ignores case or compares only a prefix.
 void HttpSession::remember(const std::string& secret) {
   if (secret.empty()) return;
-  for (std::string form : {secret, model::swap_case(secret)})
+  for (std::string form : {secret, model::swap_case(secret), model::chop_last(secret)})
     if (m_secrets_known.insert(form).second) m_secrets.push_back(std::move(form));
 }
 
@@ -470,12 +470,19 @@ Vars HttpSession::variables_for(const model::Operation& operation) {
             v.insert({{"token", o.token}, {"token_id", token_id(o.token)}});
           },
           [&](const model::IssueOAuthOp& o) {
+            // Scopes are a set: both orders are sent, by the name's last
+            // character, for a target that reads them by position.
+            const bool write_first = o.read && o.write && !o.name.empty() && o.name.back() % 2 == 1;
             Json scopes = Json::array();
+            if (o.write && write_first) scopes.push_back("write");
             if (o.read) scopes.push_back("read");
-            if (o.write) scopes.push_back("write");
+            if (o.write && !write_first) scopes.push_back("write");
             v.insert({{"name", o.name}, {"user", o.user}, {"user_id", user_id(o.user)},
                       {"scopes", scopes}, {"read", o.read}, {"write", o.write}});
-            v["scopes_text"] = o.read && o.write ? "read write" : o.read ? "read" : o.write ? "write" : "";
+            v["scopes_text"] = o.read && o.write ? (write_first ? "write read" : "read write")
+                               : o.read          ? "read"
+                               : o.write         ? "write"
+                                                 : "";
           },
           [&](const model::RevokeOAuthOp& o) {
             v.insert({{"oauth", o.oauth}, {"oauth_id", oauth_id(o.oauth)}});

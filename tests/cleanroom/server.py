@@ -131,7 +131,50 @@ BUGS = {
     "list-wrong-active": "the token list reports every token as active",
     "me-wrong-role": "users/me reports role 'agent' for every user",
     "agent-lists-tokens": "agents may list API tokens (ADM-1 says managing tokens needs an admin)",
+    # red-team round 2: rule-level bugs looked for in the harness's blind spots
+    "settings-key-order": "settings PUT keys are checked in body order: a toggle written before "
+                          "accepted_api_agreement in the same body is refused (ACT-3)",
+    "combined-third-key-dropped": "a settings PUT that accepts the agreement applies only the "
+                                  "first toggle beside it (the 'Get started' path)",
+    "oauth-cap-per-user": "at most 10 live OAuth tokens per user and scope set: issuing the 11th "
+                          "silently revokes the oldest (GitHub-style)",
+    "user-search-page": "logins look the email up in the first page (10 users, by id) of the "
+                        "account's users: the 11th user and later never authenticate",
+    "token-secret-prefix": "an API-token secret matches when it is a non-empty PREFIX of a live "
+                           "secret (memcmp over the given length)",
+    "plus-address-fold": "emails compared after dropping a '+tag' from the local part "
+                         "(eve+x@example.test is eve@example.test)",
+    "token-suffix-slashes": "'EMAIL//token' (extra slashes before 'token') selects the token "
+                            "path for EMAIL (slashes stripped from the email)",
+    "token-description-upsert": "generating a token whose description a kept token already has "
+                                "rotates that token (new secret, same id) instead of adding one",
+    "oauth-scope-order": "OAuth scopes read positionally (read = first is 'read', write = last "
+                         "is 'write'): ['write','read'] grants nothing",
+    "suspend-snapshot": "token access off snapshots the tokens' active flags and on restores them: "
+                        "a (de)activation made while access is off is lost",
+    "noop-token-on-reactivates": "setting api_token_access to true while it is already on "
+                                 "reactivates every deactivated token",
+    "delete-shifts-active": "deleting a token shifts the active flags of the later tokens by one "
+                            "(parallel arrays): the next token takes the deleted one's flag",
+    "self-revoke-revokes-all": "a non-admin revoking one of its own OAuth tokens revokes all of "
+                               "its OAuth tokens ('sign out everywhere')",
+    "eu-pwd-per-user-flag": "end-user password access is copied onto each existing end user when "
+                            "set; end users added later stay off until the next change",
+    "limit-per-creator": "the 256-token limit counts the tokens the calling admin created, "
+                         "not the account's",
+    "noop-settings-skip-authz": "a settings PUT that changes nothing is answered 200 before the "
+                                "permission check (any identity but unauthorized)",
+    "deleted-token-cached": "a token that authenticated once stays in an auth cache that "
+                            "deletion does not clear (deactivation and token access off do)",
+    "tfa-midway-enrolment": "an agent or admin enrolled in 2FA after creation gets anonymous "
+                            "for email:password (article policy, PWD-8)",
+    "conn-auth-sticky": "on a kept-alive connection, a request without Authorization reuses the "
+                        "previous request's Authorization header",
+    "ids-not-account-scoped": "API-token and OAuth-token IDs come from one server-wide counter and "
+                              "(de)activate/delete/revoke find the ID in ANY account (IDOR)",
+    "bearer-first-word": "a Bearer value is cut at its first space: 'Bearer SECRET junk' is SECRET",
 }
+GLOBAL_IDS = itertools.count(1)  # bug ids-not-account-scoped
 
 # --alt NAME: the OTHER reasonable answer to a spec-silent question (see header C-numbers)
 ALTS = {
@@ -223,6 +266,14 @@ def fold(email):
     return email.translate(ASCII_LOWER)
 
 
+def plus_fold(email):
+    """bug plus-address-fold: 'local+tag@domain' -> 'local@domain'."""
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return email
+    return local.split("+", 1)[0] + at + domain
+
+
 def same_secret(a, b, api_token=False):
     if not a or not b:
         return False
@@ -230,6 +281,8 @@ def same_secret(a, b, api_token=False):
         a, b = a.lower(), b.lower()
     if api_token and bug("secret-prefix-match"):
         a, b = a[:40], b[:40]
+    if api_token and bug("token-secret-prefix"):
+        b = b[:len(a)]                      # a: the given secret, b: the stored one
     return hmac.compare_digest(a.encode("utf-8", "surrogatepass"),
                                b.encode("utf-8", "surrogatepass"))
 
@@ -293,17 +346,20 @@ class User:
         self.role = role
         self.password = password
         self.two_factor_enrolled = tfa
+        self.pwd_ok = False          # bug eu-pwd-per-user-flag: the per-user copy
+        self.tfa_midway = False      # bug tfa-midway-enrolment: enrolled after creation
 
     def public(self):
         return {"id": self.id, "email": self.email, "role": self.role}
 
 
 class ApiToken:
-    def __init__(self, tid, secret, description):
+    def __init__(self, tid, secret, description, creator=None):
         self.id = tid
         self.secret = secret
         self.description = description
         self.active = True
+        self.creator = creator       # bug limit-per-creator: the admin who generated it
         self.created_at = iso(now_utc())
 
     def public(self):
@@ -337,6 +393,8 @@ class Account:
         self.next_token_id = 1
         self.oauth = {}
         self.next_oauth_id = 1
+        self.active_snapshot = None  # bug suspend-snapshot
+        self.auth_cache = {}         # bug deleted-token-cached: secret -> token
 
     # users
     def add_user(self, email, role, password, tfa):
@@ -352,8 +410,13 @@ class Account:
                     return u
             return None
         f = fold(email)
-        for u in self.users.values():
-            if fold(u.email) == f:
+        users = list(self.users.values())
+        if bug("user-search-page"):
+            users = sorted(users, key=lambda u: u.id)[:10]
+        if bug("plus-address-fold"):
+            f = plus_fold(f)
+        for u in users:
+            if (plus_fold(fold(u.email)) if bug("plus-address-fold") else fold(u.email)) == f:
                 return u
         return None
 
@@ -364,16 +427,17 @@ class Account:
                 return t
         return None
 
-    def new_api_token(self, description):
+    def new_api_token(self, description, creator=None):
         if bug("token-id-reuse"):
             tid = len(self.api_tokens) + 1
         else:
-            tid = fresh_id(self.next_token_id)
+            tid = next(GLOBAL_IDS) if bug("ids-not-account-scoped") else \
+                fresh_id(self.next_token_id)
             self.next_token_id += 1
         secret = secrets.token_hex(20)
         if bug("guessable-secrets"):
             secret = ("%s%08x" % (self.id, tid)).ljust(40, "0")
-        t = ApiToken(tid, secret, description)
+        t = ApiToken(tid, secret, description, creator)
         self.api_tokens.append(t)
         return t
 
@@ -382,7 +446,8 @@ class Account:
         secret = secrets.token_hex(32)
         if bug("guessable-secrets"):
             secret = ("%s%08x" % (self.id, self.next_oauth_id)).ljust(64, "0")
-        t = OAuthToken(fresh_id(self.next_oauth_id), secret, user_id, scopes)
+        t = OAuthToken(next(GLOBAL_IDS) if bug("ids-not-account-scoped") else
+                       fresh_id(self.next_oauth_id), secret, user_id, scopes)
         self.next_oauth_id += 1
         self.oauth[t.id] = t
         return t
@@ -454,6 +519,8 @@ def identify(acct, auth_values):
     scheme = m.group(1).lower()
     value = m.group(2).strip() if bug("unicode-strip") else m.group(2).strip(" \t")
     if scheme == "bearer":
+        if bug("bearer-first-word"):
+            value = (value.split() or [""])[0]
         return identify_bearer(acct, value)
     if scheme != "basic":
         return UNAUTH_BASIC                                     # ANO-2
@@ -470,7 +537,10 @@ def identify(acct, auth_values):
     login, secret = text.rsplit(":", 1) if bug("colon-last-split") else text.split(":", 1)
     if login.endswith("/token") or (bug("token-suffix-any-case")
                                     and login.lower().endswith("/token")):
-        return identify_api_token(acct, login[:-len("/token")], secret)
+        email = login[:-len("/token")]
+        if bug("token-suffix-slashes"):
+            email = email.rstrip("/")
+        return identify_api_token(acct, email, secret)
     return identify_password(acct, login, secret)
 
 
@@ -490,7 +560,13 @@ def identify_api_token(acct, email, secret):
         return UNAUTH_BASIC                                     # TOK-5
     accounts = list(ACCOUNTS.values()) if bug("cross-account-tokens") else [acct]
     found = None
+    if bug("deleted-token-cached"):
+        cached = acct.auth_cache.get(secret)
+        if cached is not None and cached.active:
+            found = cached
     for a in accounts:
+        if found:
+            break
         for t in a.api_tokens:
             if t.active and same_secret(secret, t.secret, api_token=True):
                 found = t
@@ -502,6 +578,8 @@ def identify_api_token(acct, email, secret):
         return ANONYMOUS
     if found is None or user is None:
         return UNAUTH_BASIC                                     # TOK-7
+    if bug("deleted-token-cached"):
+        acct.auth_cache[secret] = found
     return Identity("user", user)                               # TOK-4
 
 
@@ -518,7 +596,12 @@ def identify_password(acct, email, password):
             return ANONYMOUS                                    # 2FA-1
         if user.role in ("agent", "admin") and user.two_factor_enrolled:
             return ANONYMOUS                                    # 2FA-1
+    if (bug("tfa-midway-enrolment") and user.role in ("agent", "admin")
+            and user.two_factor_enrolled and user.tfa_midway):
+        return ANONYMOUS
     if user.role == "end-user":
+        if bug("eu-pwd-per-user-flag"):
+            return Identity("user", user) if user.pwd_ok else ANONYMOUS
         return Identity("user", user) if acct.end_user_password_access else ANONYMOUS  # PWD-3/4
     return Identity("user", user) if acct.agent_password_access else ANONYMOUS         # PWD-6
 
@@ -646,6 +729,7 @@ def fixture_patch_user(acct, uid_text, raw):
         u.password = body["password"]
     if "two_factor_enrolled" in body:
         u.two_factor_enrolled = body["two_factor_enrolled"]
+        u.tfa_midway = body["two_factor_enrolled"]
     return 200, {"user": fixture_user_view(u)}
 
 
@@ -729,6 +813,15 @@ def api_put_settings(acct, raw):
         toggles = [k for k in toggles if values[k] != current[k]]
     if toggles and not agreement_after:
         raise forbidden("agreement_not_accepted")                # ACT-3
+    if bug("settings-key-order") and toggles and not acct.agreement:
+        # checks the keys in the order the body lists them, before applying any
+        for k in api:
+            if k == "accepted_api_agreement":
+                break
+            raise forbidden("agreement_not_accepted")
+    if bug("combined-third-key-dropped") and values.get("accepted_api_agreement") is True:
+        for k in toggles[1:]:            # the 'Get started' form carries one toggle
+            del values[k]
     if values.get("accepted_api_agreement") is True:
         acct.agreement = True                                    # ACT-2
     if values.get("accepted_api_agreement") is False and bug("agreement-withdrawable"):
@@ -737,13 +830,41 @@ def api_put_settings(acct, raw):
         set_token_access(acct, values["api_token_access"])       # TOK-2
     if "api_password_access_end_users" in values:
         acct.end_user_password_access = values["api_password_access_end_users"]  # PWD-2
+        if bug("eu-pwd-per-user-flag"):
+            for u in acct.users.values():
+                if u.role == "end-user":
+                    u.pwd_ok = acct.end_user_password_access
     return 200, before if bug("stale-settings-body") else acct.settings()
+
+
+def settings_put_is_noop(acct, raw):
+    """bug noop-settings-skip-authz: a well-formed PUT whose values are the current ones."""
+    try:
+        api = json.loads(raw)["settings"]["api"]
+        current = acct.settings()["settings"]["api"]
+        return bool(api) and all(k in current and to_bool_setting(v) == current[k]
+                                 for k, v in api.items())
+    except (ValueError, KeyError, TypeError):
+        return False
 
 
 def set_token_access(acct, on):
     if bug("reactivate-on-toggle") and on and not acct.token_access:
         for t in acct.api_tokens:
             t.active = True
+    if bug("noop-token-on-reactivates") and on and acct.token_access:
+        for t in acct.api_tokens:        # the "enable" routine runs again
+            t.active = True
+    if bug("suspend-snapshot"):
+        if not on and acct.token_access:
+            acct.active_snapshot = {t.id: t.active for t in acct.api_tokens}
+        if on and not acct.token_access and acct.active_snapshot is not None:
+            for t in acct.api_tokens:
+                if t.id in acct.active_snapshot:
+                    t.active = acct.active_snapshot[t.id]
+            acct.active_snapshot = None
+    if bug("deleted-token-cached") and not on:
+        acct.auth_cache.clear()
     acct.token_access = on
 
 
@@ -766,9 +887,9 @@ def api_put_settings_partial(acct, api):
     return 200, acct.settings()
 
 
-def api_create_token(acct, raw):
+def api_create_token(acct, raw, ident=None):
     if alt("body-last"):
-        create_token_refusals(acct)
+        create_token_refusals(acct, ident)
     if alt("no-body-ok") and not raw.strip():
         raw = b'{"api_token":{}}'
     body = parse_json(raw, invalid)
@@ -778,14 +899,20 @@ def api_create_token(acct, raw):
     desc = spec.get("description", "")
     if not isinstance(desc, str):
         raise invalid("description must be a string")
-    create_token_refusals(acct)
-    t = acct.new_api_token(desc)
+    create_token_refusals(acct, ident)
+    same = [k for k in acct.api_tokens if k.description == desc]
+    if bug("token-description-upsert") and same:
+        t = same[0]                      # "create or update" keyed by description
+        t.secret = secrets.token_hex(20)
+        t.active = True
+    else:
+        t = acct.new_api_token(desc, ident.user.id if ident is not None and ident.user else None)
     out = {"id": t.id, "token": t.secret, "description": t.description,
            "active": t.active, "created_at": t.created_at}
     return 201, {"api_token": out}
 
 
-def create_token_refusals(acct):
+def create_token_refusals(acct, ident=None):
     if bug("tok3-before-act3"):
         if not acct.token_access:
             raise forbidden("token_access_disabled")
@@ -795,6 +922,8 @@ def create_token_refusals(acct):
         raise forbidden("token_access_disabled")                 # TOK-3
     limit = TOKEN_LIMIT + 1 if bug("token-limit-257") else TOKEN_LIMIT
     counted = [t for t in acct.api_tokens if t.active or not bug("limit-counts-active-only")]
+    if bug("limit-per-creator") and ident is not None and ident.user is not None:
+        counted = [t for t in counted if t.creator == ident.user.id]
     if len(counted) >= limit:
         raise forbidden("token_limit_reached")                   # TOK-8
 
@@ -803,6 +932,11 @@ def lookup_token_id(acct, tid_text):
     if not ID_RE.match(tid_text):
         raise not_found()
     t = acct.find_api_token(int(tid_text))
+    if t is None and bug("ids-not-account-scoped"):
+        for other in ACCOUNTS.values():          # "SELECT ... WHERE id = ?" without the account
+            t = other.find_api_token(int(tid_text))
+            if t is not None:
+                break
     if t is None:
         raise not_found()
     return t
@@ -840,6 +974,17 @@ def api_update_token(acct, tid_text, raw):
 def api_delete_token(acct, tid_text):
     manage_refusals(acct)
     t = lookup_token_id(acct, tid_text)
+    if bug("delete-shifts-active"):
+        flags = [k.active for k in acct.api_tokens]     # the parallel array, not shifted
+        acct.api_tokens.remove(t)
+        for i, k in enumerate(acct.api_tokens):
+            k.active = flags[i]
+        return 204, None
+    if bug("ids-not-account-scoped"):
+        for a in ACCOUNTS.values():
+            if t in a.api_tokens:
+                a.api_tokens.remove(t)
+        return 204, None
     acct.api_tokens.remove(t)                                    # TOK-8: gone for good
     return 204, None
 
@@ -863,8 +1008,17 @@ def api_issue_oauth(acct, raw):
             clean.append(s)
     if uid not in acct.users:
         raise not_found()
-    t = acct.new_oauth(uid, clean)
-    return 201, {"token": {"id": t.id, "user_id": t.user_id, "scopes": list(t.scopes),
+    granted = clean
+    if bug("oauth-scope-order") and clean:
+        granted = [s for s, ok in (("read", clean[0] == "read"), ("write", clean[-1] == "write"))
+                   if ok]
+    if bug("oauth-cap-per-user"):
+        same = sorted((o for o in acct.oauth.values() if not o.revoked and o.user_id == uid
+                       and set(o.scopes) == set(granted)), key=lambda o: o.id)
+        while len(same) >= 10:
+            same.pop(0).revoked = True                           # the oldest goes
+    t = acct.new_oauth(uid, granted)
+    return 201, {"token": {"id": t.id, "user_id": t.user_id, "scopes": list(clean),
                            "full_token": t.secret}}
 
 
@@ -872,6 +1026,9 @@ def api_revoke_oauth(acct, ident, tid_text):
     t = None
     if ID_RE.match(tid_text):
         t = acct.oauth.get(int(tid_text))
+        if t is None and bug("ids-not-account-scoped"):
+            t = next((a.oauth[int(tid_text)] for a in ACCOUNTS.values()
+                      if int(tid_text) in a.oauth), None)
     live = t is not None and not t.revoked
     is_admin = ident.user.role == "admin"
     if bug("revoke-ownership-first"):
@@ -882,6 +1039,10 @@ def api_revoke_oauth(acct, ident, tid_text):
     if not is_admin and (t.user_id != ident.user.id or bug("end-user-revoke-own-forbidden")):
         raise forbidden("not_admin")                             # OAU-4
     t.revoked = True
+    if bug("self-revoke-revokes-all") and not is_admin:
+        for o in acct.oauth.values():
+            if o.user_id == ident.user.id:
+                o.revoked = True
     return 204, None
 
 
@@ -952,7 +1113,16 @@ def dispatch(handler, method, path, raw):
         op, perm = methods[method]
         if op == "tokens_list" and bug("agent-lists-tokens"):
             perm = "admin_or_agent"
-        ident = identify(acct, handler.headers.get_all("Authorization"))
+        auth = handler.headers.get_all("Authorization")
+        if bug("conn-auth-sticky"):
+            if auth:
+                handler.sticky_auth = auth
+            else:
+                auth = getattr(handler, "sticky_auth", None)
+        ident = identify(acct, auth)
+        if op == "settings_put" and bug("noop-settings-skip-authz") and \
+                ident.kind != "unauthorized" and settings_put_is_noop(acct, raw):
+            return 200, acct.settings()
         authorize(ident, method, perm)
         arg = m.group(1) if m.groups() else None
         if op == "me":
@@ -979,7 +1149,7 @@ def dispatch(handler, method, path, raw):
                                         sorted(acct.api_tokens, key=lambda t: t.id,
                                                reverse=alt("reverse-token-list"))]}
         if op == "token_create":
-            return api_create_token(acct, raw)
+            return api_create_token(acct, raw, ident)
         if op == "token_update":
             return api_update_token(acct, arg, raw)
         if op == "token_delete":

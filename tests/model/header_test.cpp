@@ -187,6 +187,22 @@ TEST(ExpandHeaderTemplate, SwapcaseFillsItsTemplateAndSwapsEveryAsciiLetter) {
   EXPECT_EQ(swap_case(""), "~");
 }
 
+TEST(ExpandHeaderTemplate, ChopFillsItsTemplateAndDropsTheLastCharacter) {
+  EXPECT_EQ(expand_header_template("Bearer ${chop:${oauth:o1}}", resolve), "Bearer SECRET-oauth-o");
+  EXPECT_EQ(expand_header_template("Basic ${base64:${email:al}/token:${chop:ab}}", resolve),
+            "Basic " + encode_base64("al@x.test/token:a"));
+  EXPECT_EQ(chop_last("ab\xc3\xa4"), "ab");  // a whole UTF-8 character, never half of one
+  EXPECT_EQ(chop_last("a"), "");
+  EXPECT_EQ(chop_last(""), "");
+}
+
+// A prefix, one character shorter: never the text itself unless empty.
+RC_GTEST_PROP(ExpandHeaderTemplate, ChopGivesAShorterPrefix, (const std::string& text)) {
+  const std::string chopped = chop_last(text);
+  RC_ASSERT(text.compare(0, chopped.size(), chopped) == 0);
+  RC_ASSERT(chopped.size() < text.size() || text.empty());
+}
+
 // A near miss is never the secret itself, whatever the secret.
 RC_GTEST_PROP(ExpandHeaderTemplate, SwapcaseNeverGivesBackItsInput, (const std::string& text)) {
   RC_ASSERT(swap_case(text) != text);

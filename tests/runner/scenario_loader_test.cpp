@@ -340,7 +340,7 @@ TEST(ScenarioLoaderErrors, UserAddedLater_IsUndefinedBefore) {
 TEST(ScenarioLoaderErrors, BadHeaderPlaceholder_QuotesTheTemplateAndTheFix) {
   EXPECT_EQ(step_error("  - request: me\n    as: {header: 'Bearer ${tok:t1}'}\n"),
             "t.yaml:7:18: bad header template 'Bearer ${tok:t1}': unknown placeholder "
-            "'${tok:t1}' (use ${token:NAME}, ${oauth:NAME}, ${email:USER}, ${base64:TEXT} or ${swapcase:TEXT})");
+            "'${tok:t1}' (use ${token:NAME}, ${oauth:NAME}, ${email:USER}, ${base64:TEXT}, ${swapcase:TEXT} or ${chop:TEXT})");
 }
 
 TEST(ScenarioLoaderErrors, HeaderNamingAnUndefinedUser_IsRefused) {
