@@ -89,7 +89,24 @@ struct Vars {
   TemplateVars shown;
   // The operation's body already filled with `real`, when the filler kept it.
   std::optional<std::string> real_body;
+  // The body's object keys written in reverse order (with_keys_reversed).
+  bool keys_reversed = false;
 };
+
+// VALUE with the keys of every object in reverse order. JSON objects are
+// unordered, so a target must not care; one that applies a settings body key
+// by key in the order written (a toggle before the agreement beside it) does.
+Json with_keys_reversed(const Json& value) {
+  if (value.is_array()) {
+    Json out = Json::array();
+    for (const Json& element : value) out.push_back(with_keys_reversed(element));
+    return out;
+  }
+  if (!value.is_object()) return value;
+  Json out = Json::object();
+  for (auto it = value.rbegin(); it != value.rend(); ++it) out[it.key()] = with_keys_reversed(it.value());
+  return out;
+}
 
 Vars make_vars(TemplateVars real) {
   Vars vars{real, std::move(real), std::nullopt};
@@ -157,6 +174,12 @@ std::string made_up_secret(std::string_view kind, std::string_view name) {
 
 std::string dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// The body template filled with `values`, as sent.
+std::string body_text(const Json& tmpl, const TemplateVars& values, bool keys_reversed) {
+  const Json body = render_json(tmpl, values);
+  return dump(keys_reversed ? with_keys_reversed(body) : body);
 }
 
 constexpr const char* k_json_content_type = "application/json; charset=utf-8";
@@ -360,6 +383,7 @@ class HttpSession final : public AccountSession {
   std::map<std::string, SecretEntry, std::less<>> m_oauth;  // "admin-oauth" included
   std::vector<std::string> m_secrets;  // everything a report must not show
   std::unordered_set<std::string> m_secrets_known;  // the same, to add each once in O(1) (the 256-token fill)
+  int m_settings_with_agreement = 0;  // settings bodies that set the agreement beside a toggle, so far
 };
 
 // --- names, IDs and secrets ------------------------------------------------
@@ -449,9 +473,16 @@ std::string HttpSession::name_of_user(std::string_view id) const {
 Vars HttpSession::variables_for(const model::Operation& operation) {
   TemplateVars v;
   v["account_id"] = m_account_id;
+  bool keys_reversed = false;
   std::visit(
       Overloaded{
           [&](const model::UpdateSettingsOp& o) {
+            // The agreement beside a toggle: the first such body in a
+            // session, and every second one after, lists its keys the other
+            // way round (ACT-3: the agreement applies first, wherever it is
+            // written).
+            if (o.accepted_api_agreement && (o.token_access || o.end_user_password_access))
+              keys_reversed = m_settings_with_agreement++ % 2 == 0;
             const bool strings = o.as_strings && profile().operation("update_settings").string_values;
             const auto put = [&](const char* name, std::optional<bool> value) {
               if (!value) return;
@@ -501,7 +532,9 @@ Vars HttpSession::variables_for(const model::Operation& operation) {
           [](const auto&) {},
       },
       operation);
-  return make_vars(std::move(v));
+  Vars vars = make_vars(std::move(v));
+  vars.keys_reversed = keys_reversed;
+  return vars;
 }
 
 std::optional<std::string> HttpSession::authorization(const model::Credential& credential) {
@@ -532,7 +565,8 @@ HttpRequest HttpSession::compose(const RequestMade& made, const std::optional<st
   request.path = std::string(made.prefix) + render_path(op.path, vars.real);
   for (const auto& [name, value] : op.headers) request.headers.emplace_back(name, render_text(value, vars.real));
   const std::optional<Json>& body = made.invalid_body ? op.invalid_body : op.body;
-  if (body) request.body = vars.real_body && !made.invalid_body ? *vars.real_body : dump(render_json(*body, vars.real));
+  const bool reversed = vars.keys_reversed && !made.invalid_body;  // an invalid body's order is its point (C22)
+  if (body) request.body = vars.real_body && !made.invalid_body ? *vars.real_body : body_text(*body, vars.real, reversed);
   if (body && !has_header(op.headers, "Content-Type"))
     request.headers.emplace_back("Content-Type", k_json_content_type);
   if (auth) request.headers.emplace_back("Authorization", *auth);
@@ -573,7 +607,8 @@ Exchange HttpSession::shown_request(const RequestMade& made, const std::optional
   const std::optional<Json>& body = made.invalid_body ? op.invalid_body : op.body;
   if (body && !has_header(op.headers, "Content-Type")) ex.request_headers.emplace_back("Content-Type", k_json_content_type);
   if (!auth) return ex;
-  if (body) ex.request_body = truncate_for_report(redact_secrets(dump(render_json(*body, shown)), m_secrets));
+  const bool reversed = made.vars->keys_reversed && !made.invalid_body;
+  if (body) ex.request_body = truncate_for_report(redact_secrets(body_text(*body, shown, reversed), m_secrets));
   if (*auth) ex.request_headers.emplace_back("Authorization", redact_authorization(**auth, m_secrets));
   return ex;
 }
