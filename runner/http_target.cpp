@@ -241,6 +241,8 @@ class ForeignAccount {
   // Its live secret of `kind` ("token" or "oauth"); nullopt when it has none
   // (a policy that refuses it tokens). Throws TargetError when it cannot be made.
   std::optional<std::string> secret(std::string_view kind);
+  // Its API token's ID; null when it has none. Throws as secret().
+  Json token_id();
 
  private:
   void make();
@@ -249,6 +251,7 @@ class ForeignAccount {
   Opener m_open;
   std::unique_ptr<HttpSession> m_session;  // deleted (and its account) with this
   std::optional<std::string> m_token, m_oauth;
+  Json m_token_id;
 };
 
 // Unknown token or OAuth names that get the foreign account's secrets: the
@@ -284,8 +287,10 @@ class HttpSession final : public AccountSession {
   // then it is filled in and sent once that answer is read.
   void start(const model::Request& request) override;
   Observation finish() override;
-  // The secret this account issued under `name` ("" when none): for ForeignAccount.
+  // The secret this account issued under `name` ("" when none), and its ID
+  // (null when none): for ForeignAccount.
   std::string issued_secret(std::string_view kind, std::string_view name) const;
+  Json issued_id(std::string_view kind, std::string_view name) const;
 
  private:
   const Profile& profile() const { return m_config->profile; }
@@ -434,10 +439,22 @@ Json HttpSession::user_id(std::string_view name) const {
   return it == m_users.end() ? k_absent_id : it->second.id;
 }
 
+// A name this account never issued gets an ID no target hands out, or, for
+// a foreign name, the second account's token's ID, unless a token of this
+// account has that ID (with IDs counted per account it often has): a target
+// must answer not_found for another account's token, and one that looks IDs
+// up across accounts shows itself.
 Json HttpSession::token_id(std::string_view name) const {
   note_lookup(&k_book_token, name);
   const auto it = m_tokens.find(name);
-  return it == m_tokens.end() ? k_absent_id : it->second.id;
+  if (it != m_tokens.end()) return it->second.id;
+  if (!m_foreign || !is_foreign_name(name)) return k_absent_id;
+  // A token the outstanding answer creates may have that ID: wait for it.
+  if (m_awaited_book == &k_book_token) m_uses_awaited = true;
+  const Json foreign = m_foreign->token_id();
+  const bool also_here = std::any_of(m_tokens.begin(), m_tokens.end(),
+                                     [&](const auto& entry) { return entry.second.id == foreign; });
+  return foreign.is_null() || also_here ? k_absent_id : foreign;
 }
 
 Json HttpSession::oauth_id(std::string_view name) const {
@@ -996,6 +1013,11 @@ std::string HttpSession::issued_secret(std::string_view kind, std::string_view n
   return issued ? issued->secret : std::string();
 }
 
+Json HttpSession::issued_id(std::string_view kind, std::string_view name) const {
+  const SecretEntry* issued = issued_entry(kind, name);
+  return issued ? issued->id : Json();
+}
+
 // --- the foreign account ------------------------------------------------------
 
 ForeignAccount::~ForeignAccount() = default;
@@ -1004,6 +1026,12 @@ std::optional<std::string> ForeignAccount::secret(std::string_view kind) {
   const std::lock_guard lock(m_mutex);
   if (!m_session) make();
   return kind == "token" ? m_token : m_oauth;
+}
+
+Json ForeignAccount::token_id() {
+  const std::lock_guard lock(m_mutex);
+  if (!m_session) make();
+  return m_token_id;
 }
 
 // An account with no users, its agreement accepted and token access on, and
@@ -1019,6 +1047,7 @@ void ForeignAccount::make() {
     session->execute({activate, admin});
     session->execute({model::GenerateTokenOp{"foreign"}, admin});
     if (std::string token = session->issued_secret("token", "foreign"); !token.empty()) m_token = token;
+    m_token_id = session->issued_id("token", "foreign");
     if (std::string oauth = session->issued_secret("oauth", model::k_admin_oauth_name); !oauth.empty()) m_oauth = oauth;
     m_session = std::move(session);
   } catch (const TargetError& e) {
