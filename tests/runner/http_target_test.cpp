@@ -91,6 +91,7 @@ class FakeWireServer {
   Json account_request() { std::lock_guard lock(m_mutex); return m_account_request; }
   std::vector<std::string> authorizations() { std::lock_guard lock(m_mutex); return m_authorizations; }
   std::vector<std::string> paths() { std::lock_guard lock(m_mutex); return m_paths; }
+  std::vector<std::string> settings_bodies() { std::lock_guard lock(m_mutex); return m_settings_bodies; }
   std::set<int> client_ports() { std::lock_guard lock(m_mutex); return m_ports; }
   int deletions() { std::lock_guard lock(m_mutex); return m_deletions; }
 
@@ -171,6 +172,12 @@ class FakeWireServer {
       res.set_content(R"({"api_tokens":[{"id":11,"token":")" + std::string(k_token_secret) + R"(","active":true}]})",
                       "application/json");
     });
+    m_server.Put("/accounts/acc-1/api/v2/account/settings.json", [this](const httplib::Request& req, httplib::Response& res) {
+      note(req);
+      std::lock_guard lock(m_mutex);
+      m_settings_bodies.push_back(req.body);
+      res.set_content(R"({"settings":{"api":{}}})", "application/json");
+    });
     m_server.Delete(R"(/accounts/acc-1/api/v2/api_tokens/(\d+)\.json)", [this](const httplib::Request& req, httplib::Response& res) {
       note(req);
       res.status = req.matches[1] == "11" ? 204 : 404;
@@ -186,6 +193,7 @@ class FakeWireServer {
   Json m_account_request;
   std::vector<std::string> m_authorizations;
   std::vector<std::string> m_paths;
+  std::vector<std::string> m_settings_bodies;
   std::set<int> m_ports;
   int m_deletions = 0;
 };
@@ -279,6 +287,39 @@ TEST_F(HttpTargetWire, NamesNeverCreatedGetMadeUpSecretsAndImpossibleIds) {
   EXPECT_EQ(decoded->find_first_not_of("0123456789abcdef", prefix.size()), std::string::npos);
   EXPECT_EQ(session->execute(request(model::DeleteTokenOp{"ghost"}, model::OAuthCredential{"admin-oauth"})).outcome,
             Outcome::not_found());
+  EXPECT_EQ(server.paths().back(), "DELETE /accounts/acc-1/api/v2/api_tokens/999999999.json");
+}
+
+// JSON objects are unordered: the first settings body of a session that sets
+// the agreement beside a toggle lists its keys the other way round, the next
+// one as the profile writes them (ACT-3 holds wherever the agreement is).
+TEST_F(HttpTargetWire, TheAgreementBesideAToggleIsSentLastThenFirst) {
+  auto session = open();
+  const model::OAuthCredential admin{"admin-oauth"};
+  model::UpdateSettingsOp both;
+  both.accepted_api_agreement = true;
+  both.token_access = true;
+  model::UpdateSettingsOp toggle_only;
+  toggle_only.token_access = false;
+  for (const model::UpdateSettingsOp& op : {both, both, toggle_only, both})
+    EXPECT_EQ(session->execute(request(op, admin)).outcome, Outcome::ok());
+  EXPECT_EQ(server.settings_bodies(),
+            (std::vector<std::string>{R"({"settings":{"api":{"api_token_access":true,"accepted_api_agreement":true}}})",
+                                      R"({"settings":{"api":{"accepted_api_agreement":true,"api_token_access":true}}})",
+                                      R"({"settings":{"api":{"api_token_access":false}}})",
+                                      R"({"settings":{"api":{"api_token_access":true,"accepted_api_agreement":true}}})"}));
+}
+
+// Another account's API token lends its ID to t0 while no token here has it
+// (the fake gives every account's token the ID 11): a target that finds IDs
+// across accounts answers for it.
+TEST_F(HttpTargetWire, ForeignNamesBorrowTheSecondAccountsTokenIdUnlessATokenHereHasIt) {
+  auto session = open();
+  const model::OAuthCredential admin{"admin-oauth"};
+  EXPECT_EQ(session->execute(request(model::DeleteTokenOp{"t0"}, admin)).outcome, Outcome::ok());
+  EXPECT_EQ(server.paths().back(), "DELETE /accounts/acc-1/api/v2/api_tokens/11.json");
+  EXPECT_EQ(session->execute(request(model::GenerateTokenOp{"t1"}, admin)).outcome, Outcome::ok());
+  EXPECT_EQ(session->execute(request(model::DeleteTokenOp{"t0"}, admin)).outcome, Outcome::not_found());
   EXPECT_EQ(server.paths().back(), "DELETE /accounts/acc-1/api/v2/api_tokens/999999999.json");
 }
 
