@@ -279,8 +279,13 @@ HttpFailure malformed(const std::string& what, const ReadState& state, const std
 }
 
 HttpFailure rate_limited(const std::string& what, int attempts, double waited_s, const HttpResponse& last) {
-  return {K::timeout, what + ": answered 429 Too Many Requests " + std::to_string(attempts) + " times (" +
-                          format_seconds(waited_s) + " waited as Retry-After asked): the target is limiting the "
+  const std::string times = " " + std::to_string(attempts) + " times (" + format_seconds(waited_s) +
+                            " waited as Retry-After asked): ";
+  if (last.status == 503)
+    return {K::timeout, what + ": answered 503 Service Unavailable" + times + "the target says it cannot serve "
+                            "requests now; run again when it can",
+            last};
+  return {K::timeout, what + ": answered 429 Too Many Requests" + times + "the target is limiting the "
                           "rate of requests; run with fewer --jobs, or raise its limit",
           last};
 }
@@ -451,17 +456,24 @@ double retry_after_s(const HttpResponse& response) {
   return seconds ? std::min(static_cast<double>(*seconds), k_max_retry_after_s) : 1.0;
 }
 
+// A 429, or a 503 with Retry-After (RFC 9110 §15.6.4: overload or
+// maintenance, for that long): the request was not served. A 503 without it
+// is a failing target.
+bool not_served(const HttpResponse& response) {
+  return response.status == 429 || (response.status == 503 && find_header(response.headers, "Retry-After"));
+}
+
 }  // namespace
 
-// A 429 says the request was not served: it is sent again (even a POST),
-// after Retry-After, and a target still limiting is a target error, never an
-// answer to compare.
+// An answer that says the request was not served (not_served) is sent again
+// (even a POST), after Retry-After, and a target still not serving it is a
+// target error, never an answer to compare.
 HttpResult HttpClient::send_now(const HttpRequest& request) {
   const std::string what = request.method + " " + m_origin_text + request.path;
   double waited_s = 0;
   for (int attempt = 1;; ++attempt) {
     HttpResult result = m_transport->send(request, what);
-    if (!result.response || result.response->status != 429) return result;
+    if (!result.response || !not_served(*result.response)) return result;
     if (attempt == k_rate_limit_attempts)
       return {std::nullopt, http_failure::rate_limited(what, attempt, waited_s, *result.response), result.elapsed_ms};
     const double wait_s = retry_after_s(*result.response);

@@ -215,21 +215,25 @@ std::optional<HttpFailure> PlainTransport::ready(const std::string& what) {
 
 // The request line and headers as given, then Host, Content-Length (always
 // for a body, and 0 for a bodiless POST, PUT or PATCH: some servers refuse
-// those without it), Accept and User-Agent unless given, and
-// `Connection: close` when each request has a connection of its own.
+// those without it), Accept, User-Agent and `Accept-Encoding: identity` unless
+// given (without it any coding is acceptable, RFC 9110 §12.5.3, and this
+// client decodes none), and `Connection: close` when each request has a
+// connection of its own.
 void PlainTransport::compose(const HttpRequest& request) {
   m_out.clear();
   m_out.append(request.method).append(" ").append(request.path.empty() ? "/" : request.path).append(" HTTP/1.1\r\n");
-  bool has_host = false, has_accept = false, has_agent = false;
+  bool has_host = false, has_accept = false, has_agent = false, has_encoding = false;
   for (const auto& [name, value] : request.headers) {
     m_out.append(name).append(": ").append(value).append("\r\n");
     has_host = has_host || iequals_ascii(name, "Host");
     has_accept = has_accept || iequals_ascii(name, "Accept");
     has_agent = has_agent || iequals_ascii(name, "User-Agent");
+    has_encoding = has_encoding || iequals_ascii(name, "Accept-Encoding");
   }
   if (!has_host) m_out.append("Host: ").append(m_host_header).append("\r\n");
   if (!has_accept) m_out.append("Accept: */*\r\n");
   if (!has_agent) m_out.append("User-Agent: authconform\r\n");
+  if (!has_encoding) m_out.append("Accept-Encoding: identity\r\n");
   if (m_options.one_connection && !find_header(request.headers, "Connection")) m_out.append("Connection: close\r\n");
   const bool may_have_body = request.method == "POST" || request.method == "PUT" || request.method == "PATCH";
   if (!request.body.empty() || may_have_body)

@@ -173,6 +173,37 @@ BUGS = {
     "ids-not-account-scoped": "API-token and OAuth-token IDs come from one server-wide counter and "
                               "(de)activate/delete/revoke find the ID in ANY account (IDOR)",
     "bearer-first-word": "a Bearer value is cut at its first space: 'Bearer SECRET junk' is SECRET",
+    # red-team round 3: zendesk-2026, anonymous/PRB, OAU-4, second admins, limit, passwords
+    "tfa2026-required-blocks-tokens": "zendesk-2026: while the account requires 2FA every Basic "
+                                      "credential is anonymous, /token logins included (2FA-1 "
+                                      "applied before the token path is chosen)",
+    "retired-before-act3": "zendesk-2026 with tokens retired: the retirement check comes before "
+                           "ACT-3, so generating a token before the agreement says "
+                           "token_access_disabled",
+    "pwd3-end-user-known-403": "an end user's right password while end-user password access is "
+                               "off shows the anonymous user on users/me, but tickets, settings "
+                               "and admin operations answer 403 (not_agent/not_admin), not 401",
+    "agent-revokes-end-user-oauth": "an agent may revoke end users' OAuth tokens (agents manage "
+                                    "end users)",
+    "agreement-owner-only": "only the built-in admin (the account owner) may accept the API "
+                            "agreement; another admin gets forbidden(not_admin)",
+    "deleted-inactive-still-counted": "deleting a deactivated token is a soft delete that still "
+                                      "counts towards the 256-token limit",
+    "password-change-revokes-oauth": "changing a user's password revokes that user's OAuth tokens "
+                                     "('sign out everywhere' on password change)",
+    "staff-password-cache": "the legacy agent/admin password path caches (email, password) -> "
+                            "user for 60 s: after a password change the old one still works",
+    "revoke-as-token-creator": "an OAuth revocation made with an API-token credential is judged as "
+                               "the admin who generated the token (ownership and admin rights)",
+    "eu-token-needs-eu-access": "an end user's /token login is anonymous while end-user password "
+                                "access is off (the end-user toggle applied to every Basic "
+                                "credential of end users)",
+    "delete-own-tokens-only": "an admin may delete only the API tokens it generated itself; another "
+                              "admin's token gives forbidden(not_admin)",
+    "token-off-disables-eu-pwd": "turning token access off also turns end-user password access off "
+                                 "(token access taken as the API's master switch)",
+    "retired-as-limit-zero": "zendesk-2026 with tokens retired: retirement is a token quota of 0, "
+                             "so generation is refused with token_limit_reached",
 }
 GLOBAL_IDS = itertools.count(1)  # bug ids-not-account-scoped
 
@@ -207,14 +238,69 @@ ALTS = {
     "close-unannounced": "every connection is closed after its answer, which does not say "
                          "Connection: close (RFC 9112 9.6 asks it to)",
     "rate-limit": "every 7th request is not served: 429 Too Many Requests, Retry-After: 0",
+    # red-team round 3 (false positives): more wire-level freedoms and tolerated readings
+    "pretty-json": "JSON answers pretty-printed (indent 2, keys sorted, trailing newline)",
+    "json-escapes": "every non-alphanumeric character of a JSON string is written as \\uXXXX "
+                    "(\\u0040 for '@', \\u002f for '/')",
+    "float-ids": "IDs written as JSON numbers with a fraction (7.0), as a double-only encoder "
+                 "does; '7.0' and '7' both accepted in paths and bodies",
+    "zero-ids": "user, API-token and OAuth IDs count from 0 (the built-in admin is user 0)",
+    "id-sequence-1e9": "one server-wide ID sequence for users, API tokens and OAuth tokens "
+                       "(lookups stay per account), starting at 999999900",
+    "extra-headers": "every answer carries cookies, request ids, caching and security headers "
+                     "(an 8 KiB CSP), Content-Type without a space; 403s a WWW-Authenticate, "
+                     "401s two challenges",
+    "interim-1xx": "each answer is preceded by 103 Early Hints (and 100 Continue when the request "
+                   "has a body)",
+    "close-on-error": "every 4xx answer says Connection: close and the connection is closed",
+    "close-delimited": "answers carry no Content-Length: the body ends when the connection closes "
+                       "(Connection: close)",
+    "chunked-trailers": "chunked answers in 3-byte chunks with chunk extensions and a trailer field",
+    "slow": "account creation takes 1.5 s, and every 5th request 0.5 s",
+    "email-lowercase": "emails are stored and shown ASCII lower-cased",
+    "relative-base-url": "base_url is a relative reference with a trailing slash (/accounts/ID/); "
+                         "repeated slashes in paths are merged",
+    "localhost-base-url": "base_url names the host 'localhost' (another origin than 127.0.0.1)",
+    "admin-oauth-id": "account creation also returns the admin's OAuth token ID "
+                      "(admin.oauth_token_id)",
+    "gzip-default": "answers are gzip-coded unless Accept-Encoding refuses gzip (RFC 9110 12.5.3: "
+                    "no Accept-Encoding means any coding is acceptable)",
+    "empty-reason": "status lines carry an empty reason phrase ('HTTP/1.1 200 ')",
+    "urlsafe-secrets": "API-token secrets are base64url (with '-' and '_'), OAuth secrets "
+                       "JWT-shaped (three base64url parts joined by '.')",
+    "anon-revoke-lookup": "spec-choices C3: an anonymous revocation looks the token up first: "
+                          "not_found for unknown/revoked, forbidden(not_admin) for a live one",
+    "oauth-unknown-user-400": "spec-choices C5: issuing an OAuth token for an unknown user is 400",
+    "bad-settings-pre-agreement-403": "spec-choices C16: a malformed settings body before the "
+                                      "agreement is forbidden(agreement_not_accepted)",
+    "fixture-2026-ok": "spec-choices C2: under zendesk-2026 the fixture answers 200 to "
+                       "agent_password_access=true and keeps it off",
+    "fixture-2026-403": "spec-choices C2: under zendesk-2026 the fixture answers 403 to "
+                        "agent_password_access=true",
+    "users-reordered": "account creation lists the created users sorted by email, descending "
+                       "(not in the order of the request)",
+    "unavailable-503": "every 13th request is not served: 503 Service Unavailable, Retry-After: 0 "
+                       "(a load balancer shedding load)",
+    "close-after-401": "after a 401 the connection is closed 5 ms later without Connection: close "
+                       "(RFC 9112 9.3: a server MAY close at any time; the delay stands for a "
+                       "network's round trip)",
 }
 ALT = set()
 USED_IDS = set()
 THROTTLE = itertools.count()  # rate-limit: every 7th request is answered 429
+# alt id-sequence-1e9 (CLEANROOM_ID_START moves the sequence's start, to aim it at one object)
+SEQ_1E9 = itertools.count(int(__import__("os").environ.get("CLEANROOM_ID_START", "999999900")))
+SLOW = itertools.count()                # alt slow
+SHED = itertools.count()                # alt unavailable-503
 
 
 def fresh_id(counter_value, kind="object"):
     """Counter value unless an alt asks for random big IDs."""
+    if alt("id-sequence-1e9"):
+        n = next(SEQ_1E9)
+        if n == 999999999:
+            print("id-sequence-1e9: ID 999999999 given to a %s" % kind, file=sys.stderr, flush=True)
+        return n
     big = (alt("big-user-ids") if kind == "user" else alt("big-ids"))
     huge = alt("huge-ids") and kind != "user"
     if not (big or huge):
@@ -238,6 +324,16 @@ B64_RE = re.compile(r"\A[A-Za-z0-9+/]*={0,2}\Z")
 B64_NOPAD_RE = re.compile(r"\A[A-Za-z0-9+/]*\Z")
 SCHEME_RE = re.compile(r"\A([!#$%&'*+.^_`|~0-9A-Za-z-]+) +(.*)\Z", re.S)
 ID_RE = re.compile(r"\A[0-9]{1,19}\Z")
+FLOAT_ID_RE = re.compile(r"\A[0-9]{1,19}\.0\Z")   # alt float-ids
+
+
+def parse_id(text):
+    """A path ID as an int, or None."""
+    if ID_RE.match(text):
+        return int(text)
+    if alt("float-ids") and FLOAT_ID_RE.match(text):
+        return int(text[:-2])
+    return None
 TOKEN_LIMIT = 256
 ROLES = ("end-user", "agent", "admin")
 
@@ -388,16 +484,22 @@ class Account:
         self.agent_password_access = False
         self.two_factor_required = False
         self.users = {}
-        self.next_user_id = 1
+        self.next_user_id = 0 if alt("zero-ids") else 1
         self.api_tokens = []  # ordered by creation
-        self.next_token_id = 1
+        self.next_token_id = 0 if alt("zero-ids") else 1
         self.oauth = {}
-        self.next_oauth_id = 1
+        self.next_oauth_id = 0 if alt("zero-ids") else 1
         self.active_snapshot = None  # bug suspend-snapshot
         self.auth_cache = {}         # bug deleted-token-cached: secret -> token
+        self.caller = None           # the identity's user of the request being served
+        self.owner_id = None         # the built-in admin's id
+        self.ghosts = 0              # bug deleted-inactive-still-counted
+        self.pwd_cache = {}          # bug staff-password-cache: (email, password) -> (user, until)
 
     # users
     def add_user(self, email, role, password, tfa):
+        if alt("email-lowercase"):
+            email = email.translate(ASCII_LOWER)
         u = User(fresh_id(self.next_user_id, "user"), email, role, password, tfa)
         self.next_user_id += 1
         self.users[u.id] = u
@@ -432,9 +534,9 @@ class Account:
             tid = len(self.api_tokens) + 1
         else:
             tid = next(GLOBAL_IDS) if bug("ids-not-account-scoped") else \
-                fresh_id(self.next_token_id)
+                fresh_id(self.next_token_id, "token")
             self.next_token_id += 1
-        secret = secrets.token_hex(20)
+        secret = secrets.token_urlsafe(30) if alt("urlsafe-secrets") else secrets.token_hex(20)
         if bug("guessable-secrets"):
             secret = ("%s%08x" % (self.id, tid)).ljust(40, "0")
         t = ApiToken(tid, secret, description, creator)
@@ -443,11 +545,11 @@ class Account:
 
     # OAuth
     def new_oauth(self, user_id, scopes):
-        secret = secrets.token_hex(32)
+        secret = jwt_like_secret() if alt("urlsafe-secrets") else secrets.token_hex(32)
         if bug("guessable-secrets"):
             secret = ("%s%08x" % (self.id, self.next_oauth_id)).ljust(64, "0")
         t = OAuthToken(next(GLOBAL_IDS) if bug("ids-not-account-scoped") else
-                       fresh_id(self.next_oauth_id), secret, user_id, scopes)
+                       fresh_id(self.next_oauth_id, "oauth"), secret, user_id, scopes)
         self.next_oauth_id += 1
         self.oauth[t.id] = t
         return t
@@ -464,6 +566,17 @@ class Account:
                 "agent_password_access": self.agent_password_access}
 
 
+def jwt_like_secret():
+    """alt urlsafe-secrets: an opaque secret shaped like a JWT (header.payload.signature)."""
+    import base64
+
+    def b64u(data):
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    head = b64u(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64u(json.dumps({"jti": secrets.token_hex(16), "iat": int(time.time())}).encode())
+    return "%s.%s.%s" % (head, body, b64u(secrets.token_bytes(32)))
+
+
 def tokens_retired(acct):
     return (POLICY == "zendesk-2026" and TOKENS_RETIRED_AFTER is not None
             and acct.created_at > TOKENS_RETIRED_AFTER)
@@ -473,7 +586,8 @@ def tokens_retired(acct):
 class Identity:
     """kind: 'anonymous' | 'user' | 'unauthorized'."""
 
-    def __init__(self, kind, user=None, oauth=None, bearer=False):
+    def __init__(self, kind, user=None, oauth=None, bearer=False, api_token=None):
+        self.api_token = api_token  # the ApiToken of a /token login
         self.kind = kind
         self.user = user
         self.oauth = oauth       # OAuthToken when the credential was a Bearer token
@@ -535,6 +649,9 @@ def identify(acct, auth_values):
     if ":" not in text:
         return UNAUTH_BASIC                                     # ANO-2
     login, secret = text.rsplit(":", 1) if bug("colon-last-split") else text.split(":", 1)
+    if bug("tfa2026-required-blocks-tokens") and POLICY == "zendesk-2026" and \
+            acct.two_factor_required:
+        return ANONYMOUS                                        # "2FA-1" for every Basic login
     if login.endswith("/token") or (bug("token-suffix-any-case")
                                     and login.lower().endswith("/token")):
         email = login[:-len("/token")]
@@ -580,10 +697,24 @@ def identify_api_token(acct, email, secret):
         return UNAUTH_BASIC                                     # TOK-7
     if bug("deleted-token-cached"):
         acct.auth_cache[secret] = found
-    return Identity("user", user)                               # TOK-4
+    if bug("eu-token-needs-eu-access") and user.role == "end-user" and \
+            not acct.end_user_password_access:
+        return ANONYMOUS
+    return Identity("user", user, api_token=found)              # TOK-4
 
 
 def identify_password(acct, email, password):
+    if bug("staff-password-cache"):
+        hit = acct.pwd_cache.get((fold(email), password))
+        if hit is not None and hit[1] > time.monotonic() and acct.agent_password_access:
+            return Identity("user", hit[0])
+    ident = identify_password_checked(acct, email, password)
+    if bug("staff-password-cache") and ident.kind == "user" and ident.user.role != "end-user":
+        acct.pwd_cache[(fold(email), password)] = (ident.user, time.monotonic() + 60)
+    return ident
+
+
+def identify_password_checked(acct, email, password):
     user = acct.find_user(email)
     if bug("password-trim") and user is not None:
         password, stored = password.strip(), user.password.strip()
@@ -600,6 +731,8 @@ def identify_password(acct, email, password):
             and user.two_factor_enrolled and user.tfa_midway):
         return ANONYMOUS
     if user.role == "end-user":
+        if bug("pwd3-end-user-known-403") and not acct.end_user_password_access:
+            return Identity("anonymous", user)     # anonymous, but the user is remembered
         if bug("eu-pwd-per-user-flag"):
             return Identity("user", user) if user.pwd_ok else ANONYMOUS
         return Identity("user", user) if acct.end_user_password_access else ANONYMOUS  # PWD-3/4
@@ -689,15 +822,25 @@ def fixture_create_account(handler, raw):
     admin_email = "admin@%s.cleanroom.test" % acct_id
     emails = {fold(admin_email)}
     specs = [validate_user_spec(s, emails) for s in users]
-    acct = Account(acct_id, "%s/accounts/%s" % (handler.server.root_url, acct_id))
+    base_url = "%s/accounts/%s" % (handler.server.root_url, acct_id)
+    if alt("relative-base-url"):
+        base_url = "/accounts/%s/" % acct_id
+    if alt("localhost-base-url"):
+        base_url = base_url.replace("://127.0.0.1:", "://localhost:")
+    acct = Account(acct_id, base_url)
     admin = acct.add_user(admin_email, "admin", secrets.token_hex(24), False)
+    acct.owner_id = admin.id
     admin_oauth = acct.new_oauth(admin.id, ["read", "write"])
     created = [acct.add_user(*s) for s in specs]
     ACCOUNTS[acct_id] = acct
+    admin_view = {"id": admin.id, "email": admin.email, "oauth_token": admin_oauth.secret}
+    if alt("admin-oauth-id"):
+        admin_view["oauth_token_id"] = admin_oauth.id
     return 201, {"account": {"id": acct_id, "base_url": acct.base_url,
-                             "admin": {"id": admin.id, "email": admin.email,
-                                       "oauth_token": admin_oauth.secret},
-                             "users": [{"id": u.id, "email": u.email} for u in created]}}
+                             "admin": admin_view,
+                             "users": [{"id": u.id, "email": u.email} for u in
+                          (sorted(created, key=lambda u: u.email, reverse=True)
+                           if alt("users-reordered") else created)]}}
 
 
 def fixture_add_user(acct, raw):
@@ -715,9 +858,10 @@ def fixture_user_view(u):
 
 def fixture_patch_user(acct, uid_text, raw):
     body = parse_json(raw, bad_fixture)
-    if not ID_RE.match(uid_text) or int(uid_text) not in acct.users:
+    uid = parse_id(uid_text)
+    if uid is None or uid not in acct.users:
         raise not_found()
-    u = acct.users[int(uid_text)]
+    u = acct.users[uid]
     only_keys(body, ("password", "two_factor_enrolled"), bad_fixture, "user")
     if "password" in body:
         p = body["password"]
@@ -726,6 +870,10 @@ def fixture_patch_user(acct, uid_text, raw):
     if "two_factor_enrolled" in body and not isinstance(body["two_factor_enrolled"], bool):
         raise bad_fixture("two_factor_enrolled must be a boolean")
     if "password" in body:
+        if bug("password-change-revokes-oauth") and body["password"] != u.password:
+            for o in acct.oauth.values():
+                if o.user_id == u.id:
+                    o.revoked = True
         u.password = body["password"]
     if "two_factor_enrolled" in body:
         u.two_factor_enrolled = body["two_factor_enrolled"]
@@ -740,7 +888,14 @@ def fixture_patch_account(acct, raw):
         if not isinstance(v, bool):
             raise bad_fixture("%s must be a boolean" % k)
     if POLICY == "zendesk-2026" and body.get("agent_password_access") is True:
-        raise bad_fixture("agent_password_access cannot be turned on under zendesk-2026")
+        if alt("fixture-2026-ok"):
+            body = dict(body, agent_password_access=False)     # accepted, stays off
+        elif alt("fixture-2026-403"):
+            raise HttpError(403, {"error": "Forbidden", "description": "agent_password_access "
+                                  "cannot be turned on under zendesk-2026",
+                                  "reason": "not_supported"})
+        else:
+            raise bad_fixture("agent_password_access cannot be turned on under zendesk-2026")
     if "two_factor_required" in body:
         acct.two_factor_required = body["two_factor_required"]
     if "agent_password_access" in body:
@@ -764,6 +919,10 @@ def authorize(ident, method, perm):
             raise forbidden("missing_scope")
     if perm == "any":
         return
+    if perm == "identity" and ident.kind == "anonymous" and alt("anon-revoke-lookup"):
+        return                                                   # looked up first (C3)
+    if ident.kind == "anonymous" and bug("pwd3-end-user-known-403") and ident.user is not None:
+        raise forbidden("not_agent" if perm == "agent" else "not_admin")
     if ident.kind == "anonymous":
         raise unauthorized_basic()                               # C5
     role = ident.user.role
@@ -787,6 +946,17 @@ SETTING_KEYS = ("accepted_api_agreement", "api_token_access", "api_password_acce
 
 
 def api_put_settings(acct, raw):
+    if alt("bad-settings-pre-agreement-403") and not acct.agreement:
+        try:
+            return api_put_settings_checked(acct, raw)
+        except HttpError as e:
+            if e.status == 400:                  # nothing was applied: see C8
+                raise forbidden("agreement_not_accepted")
+            raise
+    return api_put_settings_checked(acct, raw)
+
+
+def api_put_settings_checked(acct, raw):
     body = parse_json(raw, invalid)
     only_keys(body, ("settings",), invalid, "body")
     s = get_object(body, "settings", invalid)
@@ -805,6 +975,10 @@ def api_put_settings(acct, raw):
             if b is None:
                 raise invalid("%s must be true or false" % k)
             values[k] = b
+    if bug("agreement-owner-only") and values.get("accepted_api_agreement") is True and \
+            not acct.agreement and acct.caller is not None and \
+            acct.caller.id != acct.owner_id:
+        raise forbidden("not_admin")          # "only the account owner can accept the terms"
     agreement_after = acct.agreement or values.get("accepted_api_agreement") is True
     toggles = [k for k in values if k != "accepted_api_agreement"]
     if alt("toggle-noop-pre-agreement"):
@@ -865,6 +1039,8 @@ def set_token_access(acct, on):
             acct.active_snapshot = None
     if bug("deleted-token-cached") and not on:
         acct.auth_cache.clear()
+    if bug("token-off-disables-eu-pwd") and not on:
+        acct.end_user_password_access = False
     acct.token_access = on
 
 
@@ -913,24 +1089,29 @@ def api_create_token(acct, raw, ident=None):
 
 
 def create_token_refusals(acct, ident=None):
+    if bug("retired-before-act3") and tokens_retired(acct):
+        raise forbidden("token_access_disabled")
     if bug("tok3-before-act3"):
         if not acct.token_access:
             raise forbidden("token_access_disabled")
     if not acct.agreement:
         raise forbidden("agreement_not_accepted")                # ACT-3
+    if bug("retired-as-limit-zero") and acct.token_access and tokens_retired(acct):
+        raise forbidden("token_limit_reached")                   # "quota 0"
     if not acct.token_access or tokens_retired(acct):
         raise forbidden("token_access_disabled")                 # TOK-3
     limit = TOKEN_LIMIT + 1 if bug("token-limit-257") else TOKEN_LIMIT
     counted = [t for t in acct.api_tokens if t.active or not bug("limit-counts-active-only")]
     if bug("limit-per-creator") and ident is not None and ident.user is not None:
         counted = [t for t in counted if t.creator == ident.user.id]
-    if len(counted) >= limit:
+    if len(counted) + (acct.ghosts if bug("deleted-inactive-still-counted") else 0) >= limit:
         raise forbidden("token_limit_reached")                   # TOK-8
 
 
 def lookup_token_id(acct, tid_text):
-    if not ID_RE.match(tid_text):
+    if parse_id(tid_text) is None:
         raise not_found()
+    tid_text = str(parse_id(tid_text))
     t = acct.find_api_token(int(tid_text))
     if t is None and bug("ids-not-account-scoped"):
         for other in ACCOUNTS.values():          # "SELECT ... WHERE id = ?" without the account
@@ -974,6 +1155,9 @@ def api_update_token(acct, tid_text, raw):
 def api_delete_token(acct, tid_text):
     manage_refusals(acct)
     t = lookup_token_id(acct, tid_text)
+    if bug("delete-own-tokens-only") and acct.caller is not None and t.creator is not None \
+            and t.creator != acct.caller.id:
+        raise forbidden("not_admin")
     if bug("delete-shifts-active"):
         flags = [k.active for k in acct.api_tokens]     # the parallel array, not shifted
         acct.api_tokens.remove(t)
@@ -985,6 +1169,8 @@ def api_delete_token(acct, tid_text):
             if t in a.api_tokens:
                 a.api_tokens.remove(t)
         return 204, None
+    if bug("deleted-inactive-still-counted") and not t.active:
+        acct.ghosts += 1                     # soft-deleted: the row stays, hidden
     acct.api_tokens.remove(t)                                    # TOK-8: gone for good
     return 204, None
 
@@ -995,6 +1181,8 @@ def api_issue_oauth(acct, raw):
     spec = get_object(body, "token", invalid)
     only_keys(spec, ("user_id", "scopes"), invalid, "token")
     uid = spec.get("user_id")
+    if alt("float-ids") and isinstance(uid, float) and uid.is_integer():
+        uid = int(uid)
     if not is_int(uid):
         raise invalid("token.user_id must be an integer")
     scopes = spec.get("scopes")
@@ -1007,6 +1195,8 @@ def api_issue_oauth(acct, raw):
         if s not in clean:
             clean.append(s)
     if uid not in acct.users:
+        if alt("oauth-unknown-user-400"):
+            raise invalid("token.user_id names no user of this account")
         raise not_found()
     granted = clean
     if bug("oauth-scope-order") and clean:
@@ -1024,19 +1214,32 @@ def api_issue_oauth(acct, raw):
 
 def api_revoke_oauth(acct, ident, tid_text):
     t = None
-    if ID_RE.match(tid_text):
+    if parse_id(tid_text) is not None:
+        tid_text = str(parse_id(tid_text))
         t = acct.oauth.get(int(tid_text))
         if t is None and bug("ids-not-account-scoped"):
             t = next((a.oauth[int(tid_text)] for a in ACCOUNTS.values()
                       if int(tid_text) in a.oauth), None)
     live = t is not None and not t.revoked
-    is_admin = ident.user.role == "admin"
+    if ident.kind == "anonymous":                                # alt anon-revoke-lookup
+        if not live:
+            raise not_found()
+        raise forbidden("not_admin")
+    caller = ident.user
+    if bug("revoke-as-token-creator") and ident.api_token is not None and \
+            ident.api_token.creator in acct.users:
+        caller = acct.users[ident.api_token.creator]
+    is_admin = caller.role == "admin"
+    if bug("agent-revokes-end-user-oauth") and live and caller.role == "agent":
+        owner = acct.users.get(t.user_id)
+        if owner is not None and owner.role == "end-user":
+            is_admin = True
     if bug("revoke-ownership-first"):
         if not is_admin and (t is None or t.user_id != ident.user.id):
             raise forbidden("not_admin")
     if not live:
         raise not_found()                                        # OAU-4
-    if not is_admin and (t.user_id != ident.user.id or bug("end-user-revoke-own-forbidden")):
+    if not is_admin and (t.user_id != caller.id or bug("end-user-revoke-own-forbidden")):
         raise forbidden("not_admin")                             # OAU-4
     t.revoked = True
     if bug("self-revoke-revokes-all") and not is_admin:
@@ -1120,6 +1323,7 @@ def dispatch(handler, method, path, raw):
             else:
                 auth = getattr(handler, "sticky_auth", None)
         ident = identify(acct, auth)
+        acct.caller = ident.user if ident.kind == "user" else None
         if op == "settings_put" and bug("noop-settings-skip-authz") and \
                 ident.kind != "unauthorized" and settings_put_is_noop(acct, raw):
             return 200, acct.settings()
@@ -1175,6 +1379,55 @@ def add_extra_fields(obj, top=False):
     return out
 
 
+ID_KEYS = ("id", "user_id", "oauth_token_id")
+
+
+def float_ids(obj):
+    """alt float-ids: integer IDs written as 7.0."""
+    if isinstance(obj, list):
+        return [float_ids(x) for x in obj]
+    if not isinstance(obj, dict):
+        return obj
+    return {k: (float(v) if k in ID_KEYS and is_int(v) else float_ids(v)) for k, v in obj.items()}
+
+
+def escaped_dumps(obj):
+    """alt json-escapes: valid JSON whose strings escape every non-alphanumeric character."""
+    if isinstance(obj, str):
+        out = []
+        for c in obj:
+            o = ord(c)
+            if c.isascii() and c.isalnum():
+                out.append(c)
+            elif o > 0xFFFF:
+                o -= 0x10000
+                out.append("\\u%04x\\u%04x" % (0xD800 + (o >> 10), 0xDC00 + (o & 0x3FF)))
+            else:
+                out.append("\\u%04x" % o)
+        return '"' + "".join(out) + '"'
+    if isinstance(obj, dict):
+        return "{" + ",".join(escaped_dumps(k) + ":" + escaped_dumps(v) for k, v in obj.items()) + "}"
+    if isinstance(obj, list):
+        return "[" + ",".join(escaped_dumps(x) for x in obj) + "]"
+    return json.dumps(obj)
+
+
+def accepts_gzip(header):
+    """alt gzip-default: RFC 9110 12.5.3 -- no Accept-Encoding: any coding is acceptable."""
+    if header is None:
+        return True
+    for item in header.split(","):
+        parts = [p.strip() for p in item.split(";")]
+        if parts[0].lower() in ("gzip", "*"):
+            q = [p for p in parts[1:] if p.lower().startswith("q=")]
+            return not q or float(q[0][2:] or 0) > 0
+    return False
+
+
+CSP = "default-src 'self'; " + "; ".join("script-src-elem https://cdn%d.example.invalid" % i
+                                         for i in range(160))
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True   # headers and body are separate writes
@@ -1216,26 +1469,98 @@ class Handler(BaseHTTPRequestHandler):
     def respond(self, status, body, headers=None):
         if body is not None and alt("extra-fields"):
             body = add_extra_fields(body, top=True)
-        payload = b"" if body is None else json.dumps(body).encode("utf-8")
+        if body is not None and alt("float-ids"):
+            body = float_ids(body)
+        if body is None:
+            payload = b""
+        elif alt("pretty-json"):
+            payload = (json.dumps(body, indent=2, sort_keys=True) + "\n").encode("utf-8")
+        elif alt("json-escapes"):
+            payload = escaped_dumps(body).encode("ascii")
+        else:
+            payload = json.dumps(body).encode("utf-8")
         if alt("plain-200") and status in (201, 204):
             status = 200
         self.requests_here = getattr(self, "requests_here", 0) + 1
         if alt("close-every-10") and self.requests_here % 10 == 0:
             self.close_connection = True
-        self.send_response(status)
+        if alt("close-on-error") and 400 <= status < 500:
+            self.close_connection = True
+        delimited = alt("close-delimited")
+        if delimited:
+            self.close_connection = True
+        if alt("interim-1xx") and self.request_version == "HTTP/1.1":
+            interim = b""
+            if self.headers.get("Content-Length", "0").strip() not in ("", "0"):
+                interim += b"HTTP/1.1 100 Continue\r\n\r\n"
+            interim += (b"HTTP/1.1 103 Early Hints\r\nLink: </assets/app.css>; rel=preload; "
+                        b"as=style\r\n\r\n")
+            self.wfile.write(interim)
+        gz = alt("gzip-default") and payload and accepts_gzip(self.headers.get("Accept-Encoding"))
+        if gz:
+            import gzip
+            payload = gzip.compress(payload)
+        if alt("empty-reason"):
+            self.send_response(status, "")
+        else:
+            self.send_response(status)
         if body is not None:
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-        for k, v in (headers or {}).items():
+            self.send_header("Content-Type", "application/json;charset=UTF-8"
+                             if alt("extra-headers") else "application/json; charset=utf-8")
+        if gz:
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
+        extra = dict(headers or {})
+        if alt("extra-headers"):
+            if status == 403:
+                extra["WWW-Authenticate"] = 'Basic realm="Web Password"'
+        for k, v in extra.items():
             self.send_header(k, v)
-        chunked = alt("chunked") and status != 204 and self.request_version == "HTTP/1.1"
+        if alt("extra-headers"):
+            if status == 401:       # a second challenge, in a header of its own
+                self.send_header("WWW-Authenticate", 'Bearer realm="Web Password"')
+            self.send_header("X-Request-Id", secrets.token_hex(16))
+            self.send_header("Set-Cookie", "_zendesk_session=%s; path=/; secure; HttpOnly; "
+                             "SameSite=Lax" % secrets.token_urlsafe(48))
+            self.send_header("Set-Cookie", "__cfruid=%s-%d; path=/; domain=.example.invalid; "
+                             "HttpOnly; Secure; SameSite=None" % (secrets.token_hex(20),
+                                                                  int(time.time())))
+            self.send_header("Cache-Control", "no-cache, no-store, private, max-age=0")
+            self.send_header("Vary", "Accept-Encoding, Authorization, Origin")
+            self.send_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            self.send_header("X-Frame-Options", "SAMEORIGIN")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("X-Rate-Limit", "700")
+            self.send_header("X-Rate-Limit-Remaining", "699")
+            self.send_header("Content-Security-Policy", CSP)
+            self.send_header("Keep-Alive", "timeout=60")
+        trailers = alt("chunked-trailers") and status != 204 and \
+            self.request_version == "HTTP/1.1" and not delimited
+        chunked = (alt("chunked") or trailers) and status != 204 and \
+            self.request_version == "HTTP/1.1" and not delimited
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
+            if trailers:
+                self.send_header("Trailer", "X-Checksum")
+        elif delimited:
+            pass                    # the body ends at the close
         elif status != 204 or not alt("chunked"):
             self.send_header("Content-Length", str(len(payload)))
         if self.close_connection:
             self.send_header("Connection", "close")
+        if trailers:
+            out = b""
+            for i in range(0, len(payload), 3):
+                part = payload[i:i + 3]
+                out += b"%x;n=%d\r\n" % (len(part), i) + part + b"\r\n"
+            out += b"0\r\nX-Checksum: %s\r\n\r\n" % secrets.token_hex(8).encode()
+            self._headers_buffer.append(b"\r\n")
+            self._headers_buffer.append(out)
+            self.flush_headers()
+            return
         if alt("close-unannounced"):
             self.close_connection = True  # after this answer, which does not say so
+        late_close = alt("close-after-401") and status == 401 and not self.close_connection
         if chunked:
             half = len(payload) // 2
             out = b""
@@ -1258,6 +1583,10 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if payload and self.command != "HEAD":
             self.wfile.write(payload)
+        if late_close:
+            self.wfile.flush()
+            time.sleep(0.005)
+            self.close_connection = True
 
     def send_header(self, keyword, value):
         if alt("lowercase-headers"):
@@ -1270,7 +1599,17 @@ class Handler(BaseHTTPRequestHandler):
             if alt("rate-limit") and next(THROTTLE) % 7 == 6:  # not served: ask again
                 self.respond(429, {"error": "TooManyRequests"}, {"Retry-After": "0"})
                 return
+            if alt("unavailable-503") and next(SHED) % 13 == 12:  # not served: ask again
+                self.respond(503, {"error": "ServiceUnavailable"}, {"Retry-After": "0"})
+                return
             path = urlsplit(self.path).path
+            if alt("relative-base-url"):
+                path = re.sub("/{2,}", "/", path)
+            if alt("slow"):
+                if self.command == "POST" and path == "/conformance/v1/accounts":
+                    time.sleep(1.5)
+                elif next(SLOW) % 5 == 4:
+                    time.sleep(0.5)
             with LOCK:
                 status, body = dispatch(self, self.command, path, raw)
             self.respond(status, body)

@@ -172,7 +172,8 @@ TEST(HttpClientBuiltin, TheRequestCarriesHostLengthAndTheGivenHeadersAndBody) {
   ASSERT_EQ(seen.size(), 3u);
   const std::string port = server.url().substr(server.url().rfind(':') + 1);
   EXPECT_EQ(seen[0].head, "POST /a?b=1 HTTP/1.1\r\nContent-Type: application/json\r\nHost: 127.0.0.1:" + port +
-                              "\r\nAccept: */*\r\nUser-Agent: authconform\r\nContent-Length: 9\r\n\r\n");
+                              "\r\nAccept: */*\r\nUser-Agent: authconform\r\nAccept-Encoding: identity\r\n"
+                              "Content-Length: 9\r\n\r\n");
   EXPECT_EQ(seen[0].body, R"({"k":"v"})");
   EXPECT_EQ(seen[1].head.find("Content-Length"), std::string::npos);  // a bodiless DELETE says nothing
   EXPECT_NE(seen[1].head.find("\r\nAuthorization: Bearer t\r\n"), std::string::npos);
@@ -384,6 +385,37 @@ TEST(HttpClientRateLimit, StillLimitingAfterFourTries_IsATargetErrorThatSaysSo) 
   ASSERT_TRUE(result.failure->partial);
   EXPECT_EQ(result.failure->partial->status, 429);
   EXPECT_EQ(requests.load(), 4);
+}
+
+// A 503 with Retry-After (overload or maintenance) was not served either; a
+// 503 without it is the answer of a failing target, returned as it is.
+TEST(HttpClientRateLimit, A503WithRetryAfterIsSentAgain_WithoutItIsReturned) {
+  std::atomic<int> requests{0};
+  RawServer server([&](const RawRequest& r) {
+    ++requests;
+    if (r.head.rfind("GET /plain ", 0) == 0) return RawReply{http_response(503, "{}")};
+    return requests < 3 ? RawReply{http_response(503, "{}", "Retry-After: 0\r\n")} : RawReply{http_response(200, "{}")};
+  });
+  HttpClient client(parse_url(server.url()), options_for(server));
+  const HttpResult served = client.send({"PUT", "/x", {}, "{}"});
+  ASSERT_TRUE(served.response);
+  EXPECT_EQ(served.response->status, 200);
+  EXPECT_EQ(requests.load(), 3);
+  const HttpResult failing = client.send({"GET", "/plain", {}, ""});
+  ASSERT_TRUE(failing.response);
+  EXPECT_EQ(failing.response->status, 503);
+  EXPECT_EQ(requests.load(), 4);
+}
+
+TEST(HttpClientRateLimit, StillUnavailableAfterFourTries_IsATargetErrorThatSaysSo) {
+  RawServer server([&](const RawRequest&) { return RawReply{http_response(503, "{}", "Retry-After: 0\r\n")}; });
+  HttpClient client(parse_url(server.url()), options_for(server));
+  const HttpResult result = client.send({"POST", "/x", {}, "{}"});
+  ASSERT_TRUE(result.failure);
+  EXPECT_EQ(result.failure->kind, Kind::timeout);
+  EXPECT_EQ(result.failure->message, "POST " + server.url() +
+                                         "/x: answered 503 Service Unavailable 4 times (0 s waited as Retry-After "
+                                         "asked): the target says it cannot serve requests now; run again when it can");
 }
 
 }  // namespace
