@@ -176,12 +176,6 @@ std::string dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-// The body template filled with `values`, as sent.
-std::string body_text(const Json& tmpl, const TemplateVars& values, bool keys_reversed) {
-  const Json body = render_json(tmpl, values);
-  return dump(keys_reversed ? with_keys_reversed(body) : body);
-}
-
 constexpr const char* k_json_content_type = "application/json; charset=utf-8";
 
 bool has_header(const HeaderList& headers, std::string_view name) { return find_header(headers, name) != nullptr; }
@@ -199,6 +193,20 @@ struct RequestMade {
   std::string_view prefix;  // of the root or the account's base URL
   bool invalid_body;
 };
+
+// The body template a request sends (the operation's, or its invalid_body);
+// null when it sends none.
+const std::optional<Json>& body_template(const RequestMade& made) {
+  return made.invalid_body ? made.op->invalid_body : made.op->body;
+}
+
+// That template filled with `values` (the real ones or the shown ones), its
+// keys reversed when the variables say so, never for an invalid body, whose
+// order is its point (C22).
+std::string body_text(const RequestMade& made, const TemplateVars& values) {
+  const Json body = render_json(*body_template(made), values);
+  return dump(made.vars->keys_reversed && !made.invalid_body ? with_keys_reversed(body) : body);
+}
 
 // One answer, with its report form: complete when the session records,
 // else status and time only (HttpSession::exchange_of fills in the rest
@@ -287,15 +295,12 @@ class HttpSession final : public AccountSession {
   // then it is filled in and sent once that answer is read.
   void start(const model::Request& request) override;
   Observation finish() override;
-  // The secret this account issued under `name` ("" when none), and its ID
-  // (null when none): for ForeignAccount.
-  std::string issued_secret(std::string_view kind, std::string_view name) const;
-  Json issued_id(std::string_view kind, std::string_view name) const;
+  // What this account issued as the token or OAuth token `name` (kind
+  // "token" or "oauth"); null when nothing.
+  const SecretEntry* issued_entry(std::string_view kind, std::string_view name) const;
 
  private:
   const Profile& profile() const { return m_config->profile; }
-  // What this account issued as the token or OAuth token `name`; null when nothing.
-  const SecretEntry* issued_entry(std::string_view kind, std::string_view name) const;
   std::string resolve(std::string_view kind, std::string_view name);
   Json user_id(std::string_view name) const;
   Json token_id(std::string_view name) const;
@@ -525,12 +530,10 @@ Vars HttpSession::variables_for(const model::Operation& operation) {
             if (o.write && write_first) scopes.push_back("write");
             if (o.read) scopes.push_back("read");
             if (o.write && !write_first) scopes.push_back("write");
-            v.insert({{"name", o.name}, {"user", o.user}, {"user_id", user_id(o.user)},
-                      {"scopes", scopes}, {"read", o.read}, {"write", o.write}});
-            v["scopes_text"] = o.read && o.write ? (write_first ? "write read" : "read write")
-                               : o.read          ? "read"
-                               : o.write         ? "write"
-                                                 : "";
+            std::string scopes_text;  // the same list, space-separated
+            for (const Json& scope : scopes) scopes_text += (scopes_text.empty() ? "" : " ") + scope.get<std::string>();
+            v.insert({{"name", o.name}, {"user", o.user}, {"user_id", user_id(o.user)}, {"scopes", scopes},
+                      {"scopes_text", scopes_text}, {"read", o.read}, {"write", o.write}});
           },
           [&](const model::RevokeOAuthOp& o) {
             v.insert({{"oauth", o.oauth}, {"oauth_id", oauth_id(o.oauth)}});
@@ -581,9 +584,8 @@ HttpRequest HttpSession::compose(const RequestMade& made, const std::optional<st
   request.method = op.method;
   request.path = std::string(made.prefix) + render_path(op.path, vars.real);
   for (const auto& [name, value] : op.headers) request.headers.emplace_back(name, render_text(value, vars.real));
-  const std::optional<Json>& body = made.invalid_body ? op.invalid_body : op.body;
-  const bool reversed = vars.keys_reversed && !made.invalid_body;  // an invalid body's order is its point (C22)
-  if (body) request.body = vars.real_body && !made.invalid_body ? *vars.real_body : body_text(*body, vars.real, reversed);
+  const std::optional<Json>& body = body_template(made);
+  if (body) request.body = vars.real_body && !made.invalid_body ? *vars.real_body : body_text(made, vars.real);
   if (body && !has_header(op.headers, "Content-Type"))
     request.headers.emplace_back("Content-Type", k_json_content_type);
   if (auth) request.headers.emplace_back("Authorization", *auth);
@@ -621,11 +623,10 @@ Exchange HttpSession::shown_request(const RequestMade& made, const std::optional
   ex.method = op.method;
   ex.url = std::string(made.origin) + std::string(made.prefix) + render_path(op.path, shown);
   for (const auto& [name, value] : op.headers) ex.request_headers.emplace_back(name, render_text(value, shown));
-  const std::optional<Json>& body = made.invalid_body ? op.invalid_body : op.body;
+  const std::optional<Json>& body = body_template(made);
   if (body && !has_header(op.headers, "Content-Type")) ex.request_headers.emplace_back("Content-Type", k_json_content_type);
   if (!auth) return ex;
-  const bool reversed = made.vars->keys_reversed && !made.invalid_body;
-  if (body) ex.request_body = truncate_for_report(redact_secrets(body_text(*body, shown, reversed), m_secrets));
+  if (body) ex.request_body = truncate_for_report(redact_secrets(body_text(made, shown), m_secrets));
   if (*auth) ex.request_headers.emplace_back("Authorization", redact_authorization(**auth, m_secrets));
   return ex;
 }
@@ -1008,16 +1009,6 @@ const SecretEntry* HttpSession::issued_entry(std::string_view kind, std::string_
   return it == book.end() ? nullptr : &it->second;
 }
 
-std::string HttpSession::issued_secret(std::string_view kind, std::string_view name) const {
-  const SecretEntry* issued = issued_entry(kind, name);
-  return issued ? issued->secret : std::string();
-}
-
-Json HttpSession::issued_id(std::string_view kind, std::string_view name) const {
-  const SecretEntry* issued = issued_entry(kind, name);
-  return issued ? issued->id : Json();
-}
-
 // --- the foreign account ------------------------------------------------------
 
 ForeignAccount::~ForeignAccount() = default;
@@ -1046,9 +1037,12 @@ void ForeignAccount::make() {
     activate.token_access = true;
     session->execute({activate, admin});
     session->execute({model::GenerateTokenOp{"foreign"}, admin});
-    if (std::string token = session->issued_secret("token", "foreign"); !token.empty()) m_token = token;
-    m_token_id = session->issued_id("token", "foreign");
-    if (std::string oauth = session->issued_secret("oauth", model::k_admin_oauth_name); !oauth.empty()) m_oauth = oauth;
+    if (const SecretEntry* token = session->issued_entry("token", "foreign")) {
+      if (!token->secret.empty()) m_token = token->secret;
+      m_token_id = token->id;
+    }
+    if (const SecretEntry* oauth = session->issued_entry("oauth", model::k_admin_oauth_name); oauth && !oauth->secret.empty())
+      m_oauth = oauth->secret;
     m_session = std::move(session);
   } catch (const TargetError& e) {
     throw TargetError(e.kind(), std::string("while making a second account, whose secrets test that this one "
